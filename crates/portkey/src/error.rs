@@ -1,0 +1,152 @@
+//! One error type for every failure, carrying what the Python and Node layers need to build
+//! their exception classes (status, body, request id, headers) without re-parsing anything.
+
+use std::fmt;
+
+/// Response headers as (lower-case name, value) pairs: the cheapest shape to hand across the FFI.
+pub type Headers = Vec<(String, String)>;
+
+/// Everything that can go wrong with a call.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The caller's input is wrong; nothing was sent. `param` names the offending parameter
+    /// (dotted for nested body fields, e.g. `usage_limits.credit_limit`).
+    InvalidParam { param: String, message: String },
+    /// The client cannot be built (no API key, bad base URL); nothing was sent.
+    Config { message: String },
+    /// The server answered with a non-2xx status.
+    Status(Box<StatusError>),
+    /// The request could not be completed (refused, reset, dropped mid-answer).
+    Connection { message: String },
+    /// No complete answer within the timeout.
+    Timeout { message: String },
+    /// The server answered 2xx with a body that is not JSON.
+    Decode {
+        message: String,
+        status: u16,
+        body: String,
+    },
+}
+
+/// A non-2xx answer, kept whole.
+#[derive(Debug, Clone)]
+pub struct StatusError {
+    pub status: u16,
+    /// The server's own message when it gave one (`data.message`, `error.message` or `message`).
+    pub message: String,
+    /// The raw body as text (it may not be JSON).
+    pub body: String,
+    pub request_id: Option<String>,
+    pub headers: Headers,
+}
+
+impl Error {
+    pub(crate) fn invalid(param: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidParam {
+            param: param.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl StatusError {
+    pub(crate) fn new(status: u16, headers: Headers, body: &[u8]) -> Self {
+        let body = String::from_utf8_lossy(body).into_owned();
+        let request_id = headers
+            .iter()
+            .find(|(k, _)| k == "x-request-id" || k == "x-portkey-request-id")
+            .map(|(_, v)| v.clone());
+        let message = server_message(&body).unwrap_or_else(|| default_reason(status).to_string());
+        StatusError {
+            status,
+            message,
+            body,
+            request_id,
+            headers,
+        }
+    }
+}
+
+/// The control plane answers `{"success":false,"data":{"message":..}}`; the gateway answers
+/// `{"error":{"message":..}}`. Accept both, and a bare `{"message":..}`.
+fn server_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    ["/data/message", "/error/message", "/message", "/error"]
+        .into_iter()
+        .find_map(|p| value.pointer(p)?.as_str().map(str::to_owned))
+}
+
+fn default_reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        s if s >= 500 => "Server Error",
+        _ => "Unexpected status",
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidParam { message, .. } => f.write_str(message),
+            Error::Config { message } => f.write_str(message),
+            Error::Status(e) => {
+                write!(f, "Error code: {} - {}", e.status, e.message)?;
+                if let Some(id) = &e.request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
+            Error::Connection { message } => write!(f, "Connection error: {message}"),
+            Error::Timeout { message } => write!(f, "Request timed out: {message}"),
+            Error::Decode { message, .. } => write!(f, "Invalid response body: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_error_reads_control_plane_message_and_request_id() {
+        let headers = vec![("x-request-id".to_string(), "req-1".to_string())];
+        let e = StatusError::new(
+            404,
+            headers,
+            br#"{"success":false,"data":{"message":"API key not found"}}"#,
+        );
+        assert_eq!(e.message, "API key not found");
+        assert_eq!(e.request_id.as_deref(), Some("req-1"));
+        let shown = Error::Status(Box::new(e)).to_string();
+        assert_eq!(
+            shown,
+            "Error code: 404 - API key not found (request id req-1)"
+        );
+    }
+
+    #[test]
+    fn status_error_falls_back_to_reason_for_non_json() {
+        let e = StatusError::new(502, vec![], b"<html>bad gateway</html>");
+        assert_eq!(e.message, "Server Error");
+        assert_eq!(e.body, "<html>bad gateway</html>");
+    }
+}

@@ -1,0 +1,34 @@
+//! Rust client for the Portkey control-plane API, and the core behind the `portkey-ai`
+//! Python and Node packages.
+//!
+//! ```no_run
+//! # async fn demo() -> portkey::Result<()> {
+//! let client = portkey::Client::builder().api_key("pk-...").build()?;
+//! let key = client.api_keys().retrieve("f47ac10b-58cc-4372-a567-0e02b2c3d479").await?;
+//! println!("{:?} {:?}", key.name, key.status);
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod config;
+mod error;
+pub mod models;
+pub mod operation;
+pub mod ops;
+mod request;
+pub mod resources;
+mod response;
+pub mod retry;
+pub mod transport;
+mod validate;
+
+pub use client::{Client, RequestOptions};
+pub use config::{
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, VERSION,
+};
+pub use error::{Error, Headers, Result, StatusError};
+pub use request::{prepare, Params, Prepared};
+pub use resources::api_keys::{CreateApiKey, KeySubType, KeyType, ListApiKeys, UpdateApiKey};
+pub use resources::virtual_keys::{CreateVirtualKey, ListVirtualKeys, UpdateVirtualKey};
+pub use response::RawResponse;

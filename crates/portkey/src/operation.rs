@@ -1,0 +1,182 @@
+//! Operations are data. Each API operation is one `Operation` value: its name, method, path
+//! template and parameters with their shapes. The typed Rust methods, the Python and Node
+//! surfaces (through `Client::call`) and the spec check all read these values, so adding an
+//! operation means adding one descriptor, not touching the bindings.
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether replaying the request cannot create a second object. POST is the only method
+    /// here whose replay could (a second API key), so it is retried only when it provably
+    /// never reached the server.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post)
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Body,
+}
+
+/// The shape a value must have. A small subset of JSON Schema: what the spec uses for
+/// request validation, and no more.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// Anything JSON.
+    Any,
+    String,
+    /// A string with an `@` (the spec's `format: email`).
+    Email,
+    /// An RFC 3339 date-time string.
+    DateTime,
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Boolean,
+    Enum(&'static [&'static str]),
+    Array(&'static Shape),
+    /// An object with known fields; unknown fields are passed through (the API grows).
+    Object(&'static [Field]),
+    /// The value may also be JSON `null`.
+    Nullable(&'static Shape),
+}
+
+/// A field of an object shape.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub required: bool,
+    pub shape: Shape,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// The name the official Python SDK uses (snake_case). Its camelCase form is accepted too.
+    pub name: &'static str,
+    /// The name on the wire (`sub-type` for a path segment, `apiVersion` in a body).
+    pub wire: &'static str,
+    /// Other spellings the official SDKs accept for it (`"sub-type"` in the Node SDK).
+    pub aliases: &'static [&'static str],
+    pub location: Location,
+    pub required: bool,
+    pub shape: Shape,
+    /// One line for the docs of every language.
+    pub doc: &'static str,
+}
+
+/// A rule that involves more than one parameter.
+#[derive(Debug)]
+pub enum Rule {
+    /// `param` is required when `when` has the value `equals`.
+    RequiredWhen {
+        param: &'static str,
+        when: &'static str,
+        equals: &'static str,
+    },
+}
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// Dotted Python path under the client, e.g. `api_keys.create`.
+    pub name: &'static str,
+    pub method: Method,
+    /// Path template under the base URL, with `{wire}` placeholders, e.g. `/api-keys/{id}`.
+    pub path: &'static str,
+    pub params: &'static [Param],
+    pub rules: &'static [Rule],
+    /// Whether unknown parameters go into the body (the official SDKs' `**kwargs`); when
+    /// false an unknown parameter is an error, so a typo is caught before anything is sent.
+    pub extra_body: bool,
+    /// Whether a successful answer is a list page (`{object, total, data}`).
+    pub returns_list: bool,
+    pub summary: &'static str,
+}
+
+impl Operation {
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// Shorthand constructors keep the descriptor tables readable.
+pub(crate) const fn field(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        required: false,
+        shape,
+    }
+}
+
+pub(crate) const fn required_field(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        required: true,
+        shape,
+    }
+}
+
+pub(crate) const fn path(name: &'static str, wire: &'static str, doc: &'static str) -> Param {
+    Param {
+        name,
+        wire,
+        aliases: &[],
+        location: Location::Path,
+        required: true,
+        shape: Shape::String,
+        doc,
+    }
+}
+
+pub(crate) const fn query(name: &'static str, shape: Shape, doc: &'static str) -> Param {
+    Param {
+        name,
+        wire: name,
+        aliases: &[],
+        location: Location::Query,
+        required: false,
+        shape,
+        doc,
+    }
+}
+
+pub(crate) const fn body(name: &'static str, shape: Shape, doc: &'static str) -> Param {
+    Param {
+        name,
+        wire: name,
+        aliases: &[],
+        location: Location::Body,
+        required: false,
+        shape,
+        doc,
+    }
+}
+
+pub(crate) const fn required_body(name: &'static str, shape: Shape, doc: &'static str) -> Param {
+    Param {
+        required: true,
+        ..body(name, shape, doc)
+    }
+}

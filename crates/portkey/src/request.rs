@@ -1,0 +1,363 @@
+//! Turns an operation and its parameters (as the caller spelled them) into the exact request
+//! that goes over the wire. Everything here happens before any byte is sent, so every
+//! mistake found here means nothing reached the server.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::operation::{Location, Method, Operation, Param, Rule, Shape};
+use crate::validate;
+
+/// RFC 3986 unreserved characters stay as they are; everything else is escaped, so an id of
+/// `a/b?x=1#f` stays one path segment and cannot reach another route.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub method: Method,
+    /// Path and query, already encoded, to append to the base URL.
+    pub path_and_query: String,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Parameters as given by the caller: a JSON object.
+pub type Params = Map<String, Value>;
+
+pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
+    let mut path_values: Vec<(&Param, String)> = Vec::new();
+    let mut query: Vec<(&str, String)> = Vec::new();
+    let mut body = Map::new();
+    let mut seen: Vec<(&'static str, String)> = Vec::new();
+
+    for (key, mut value) in given {
+        let Some(param) = op.params.iter().find(|p| names(p, &key)) else {
+            if op.extra_body {
+                body.insert(key, value);
+                continue;
+            }
+            return Err(unknown(op, &key));
+        };
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == param.name) {
+            return Err(Error::invalid(
+                param.name,
+                format!("'{first}' and '{key}' name the same parameter; pass one of them"),
+            ));
+        }
+        seen.push((param.name, key));
+        // `None` in Python and `null` in JSON mean "not given" unless the API gives null a
+        // meaning (clearing a nullable field), which the shape says.
+        if value.is_null() && !matches!(param.shape, Shape::Nullable(_)) {
+            seen.pop();
+            continue;
+        }
+        validate::check(&mut value, &param.shape, param.name)?;
+        match param.location {
+            Location::Path => path_values.push((param, path_segment(param, value)?)),
+            Location::Query => query.push((param.wire, query_value(param, value)?)),
+            Location::Body => {
+                body.insert(param.wire.to_owned(), value);
+            }
+        }
+    }
+
+    for param in op.params.iter().filter(|p| p.required) {
+        if !seen.iter().any(|(n, _)| *n == param.name) {
+            return Err(Error::invalid(
+                param.name,
+                format!("{}: missing required parameter '{}'", op.name, param.name),
+            ));
+        }
+    }
+    for rule in op.rules {
+        check_rule(op, rule, &path_values, &body)?;
+    }
+
+    let mut path_and_query = String::with_capacity(op.path.len() + 48);
+    let mut rest = op.path;
+    while let Some(open) = rest.find('{') {
+        let close = open
+            + rest[open..]
+                .find('}')
+                .expect("descriptor path templates are balanced");
+        path_and_query.push_str(&rest[..open]);
+        let wire = &rest[open + 1..close];
+        let (_, segment) = path_values
+            .iter()
+            .find(|(p, _)| p.wire == wire)
+            .expect("every path placeholder is a required parameter");
+        path_and_query.push_str(segment);
+        rest = &rest[close + 1..];
+    }
+    path_and_query.push_str(rest);
+    for (i, (name, value)) in query.iter().enumerate() {
+        path_and_query.push(if i == 0 { '?' } else { '&' });
+        path_and_query.extend(utf8_percent_encode(name, COMPONENT));
+        path_and_query.push('=');
+        path_and_query.extend(utf8_percent_encode(value, COMPONENT));
+    }
+
+    let body = matches!(op.method, Method::Post | Method::Put)
+        .then(|| serde_json::to_vec(&body).expect("a JSON map always serialises"));
+    Ok(Prepared {
+        method: op.method,
+        path_and_query,
+        body,
+    })
+}
+
+/// Whether `key` is a spelling of `param`: its Python name, its wire name, a documented alias,
+/// or the camelCase form of its Python name (the Node habit).
+fn names(param: &Param, key: &str) -> bool {
+    param.name == key
+        || param.wire == key
+        || param.aliases.contains(&key)
+        || is_camel_of(key, param.name)
+}
+
+fn is_camel_of(key: &str, snake: &str) -> bool {
+    let mut expected = snake.split('_');
+    let Some(first) = expected.next() else {
+        return false;
+    };
+    let Some(mut rest) = key.strip_prefix(first) else {
+        return false;
+    };
+    for word in expected {
+        let mut chars = word.chars();
+        let Some(head) = chars.next() else {
+            return false;
+        };
+        let Some(after) = rest.strip_prefix(head.to_ascii_uppercase()) else {
+            return false;
+        };
+        let Some(after) = after.strip_prefix(chars.as_str()) else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.is_empty() && key != snake
+}
+
+fn unknown(op: &Operation, key: &str) -> Error {
+    let known: Vec<&str> = op.params.iter().map(|p| p.name).collect();
+    Error::invalid(
+        key,
+        format!(
+            "{}: unknown parameter '{key}' (expected one of: {})",
+            op.name,
+            known.join(", ")
+        ),
+    )
+}
+
+fn path_segment(param: &Param, value: Value) -> Result<String> {
+    let text = match value {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        other => {
+            return Err(Error::invalid(
+                param.name,
+                format!("'{}' must be a string, got {other}", param.name),
+            ))
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            param.name,
+            format!("'{}' must be a non-empty string", param.name),
+        ));
+    }
+    // URL parsers remove `.` and `..` segments (and their %2E forms), so such an id would
+    // silently address another route. Refuse it instead.
+    if text == "." || text == ".." {
+        return Err(Error::invalid(
+            param.name,
+            format!("'{}' cannot be '{text}'", param.name),
+        ));
+    }
+    Ok(utf8_percent_encode(&text, COMPONENT).to_string())
+}
+
+fn query_value(param: &Param, value: Value) -> Result<String> {
+    match value {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(Error::invalid(
+            param.name,
+            format!("'{}' must be a single value, got {other}", param.name),
+        )),
+    }
+}
+
+fn check_rule(
+    op: &Operation,
+    rule: &Rule,
+    path_values: &[(&Param, String)],
+    body: &Map<String, Value>,
+) -> Result<()> {
+    match rule {
+        Rule::RequiredWhen {
+            param,
+            when,
+            equals,
+        } => {
+            let condition = path_values
+                .iter()
+                .any(|(p, v)| p.name == *when && v == equals);
+            let present = op
+                .param(param)
+                .is_some_and(|p| body.get(p.wire).is_some_and(|v| !v.is_null()));
+            if condition && !present {
+                return Err(Error::invalid(
+                    *param,
+                    format!(
+                        "{}: '{param}' is required when '{when}' is '{equals}'",
+                        op.name
+                    ),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{api_keys, virtual_keys};
+    use serde_json::json;
+
+    fn params(v: Value) -> Params {
+        v.as_object().unwrap().clone()
+    }
+
+    fn invalid(op: &Operation, v: Value) -> (String, String) {
+        match prepare(op, params(v)).unwrap_err() {
+            Error::InvalidParam { param, message } => (param, message),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ids_are_one_encoded_segment() {
+        let p = prepare(&api_keys::RETRIEVE, params(json!({"id": "../admin/users"}))).unwrap();
+        assert_eq!(p.path_and_query, "/api-keys/..%2Fadmin%2Fusers");
+        let p = prepare(&api_keys::RETRIEVE, params(json!({"id": "a/b?x=1#f"}))).unwrap();
+        assert_eq!(p.path_and_query, "/api-keys/a%2Fb%3Fx%3D1%23f");
+        assert_eq!(p.body, None);
+    }
+
+    #[test]
+    fn missing_empty_or_dot_ids_are_refused_by_name() {
+        assert_eq!(invalid(&api_keys::RETRIEVE, json!({})).0, "id");
+        let (param, message) = invalid(&api_keys::RETRIEVE, json!({"id": ""}));
+        assert_eq!(
+            (param.as_str(), message.as_str()),
+            ("id", "'id' must be a non-empty string")
+        );
+        assert_eq!(invalid(&api_keys::RETRIEVE, json!({"id": ".."})).0, "id");
+        assert_eq!(
+            invalid(&virtual_keys::RETRIEVE, json!({"slug": null})).0,
+            "slug"
+        );
+    }
+
+    #[test]
+    fn create_accepts_every_spelling_of_sub_type_and_sends_the_spec_body() {
+        for key in ["sub_type", "subType", "sub-type"] {
+            let p = prepare(
+                &api_keys::CREATE,
+                params(json!({"type": "organisation", key: "service", "name": "n", "scopes": ["a"], "workspaceId": "ws"})),
+            )
+            .unwrap();
+            assert_eq!(p.path_and_query, "/api-keys/organisation/service");
+            let body: Value = serde_json::from_slice(p.body.as_ref().unwrap()).unwrap();
+            assert_eq!(
+                body,
+                json!({"name": "n", "scopes": ["a"], "workspace_id": "ws"})
+            );
+        }
+    }
+
+    #[test]
+    fn create_rules() {
+        let base = json!({"type": "workspace", "sub_type": "user", "name": "n", "scopes": []});
+        assert_eq!(invalid(&api_keys::CREATE, base).0, "user_id");
+        let (param, message) = invalid(
+            &api_keys::CREATE,
+            json!({"type": "team", "sub_type": "service", "name": "n", "scopes": []}),
+        );
+        assert_eq!(param, "type");
+        assert_eq!(
+            message,
+            "'type' must be one of organisation, workspace, got \"team\""
+        );
+        assert_eq!(
+            invalid(
+                &api_keys::CREATE,
+                json!({"type": "workspace", "sub_type": "service", "scopes": []})
+            )
+            .0,
+            "name"
+        );
+        let (param, _) = invalid(
+            &api_keys::CREATE,
+            json!({"type": "workspace", "sub_type": "service", "name": "n", "scopes": [], "usage_limits": {"credit_limit": 0}}),
+        );
+        assert_eq!(param, "usage_limits.credit_limit");
+    }
+
+    #[test]
+    fn unknown_parameters_are_errors_unless_the_operation_takes_extras() {
+        let (param, message) = invalid(&api_keys::RETRIEVE, json!({"id": "x", "idd": "y"}));
+        assert_eq!(param, "idd");
+        assert!(message.contains("expected one of: id"), "{message}");
+        let p = prepare(
+            &api_keys::UPDATE,
+            params(json!({"id": "x", "future_field": 1})),
+        )
+        .unwrap();
+        assert_eq!(p.body.unwrap(), br#"{"future_field":1}"#);
+    }
+
+    #[test]
+    fn the_same_parameter_twice_is_refused() {
+        let (param, _) = invalid(
+            &api_keys::LIST,
+            json!({"workspace_id": "a", "workspaceId": "b"}),
+        );
+        assert_eq!(param, "workspace_id");
+    }
+
+    #[test]
+    fn query_is_encoded_and_nulls_are_absent() {
+        let p = prepare(
+            &api_keys::LIST,
+            params(json!({"page_size": 2.0, "workspace_id": "a b&c", "current_page": null})),
+        )
+        .unwrap();
+        assert_eq!(
+            p.path_and_query,
+            "/api-keys?page_size=2&workspace_id=a%20b%26c"
+        );
+    }
+
+    #[test]
+    fn camel_case_matching() {
+        assert!(is_camel_of("workspaceId", "workspace_id"));
+        assert!(is_camel_of(
+            "keyTransitionPeriodMs",
+            "key_transition_period_ms"
+        ));
+        assert!(!is_camel_of("workspace_id", "workspace_id"));
+        assert!(!is_camel_of("workspaceid", "workspace_id"));
+        assert!(!is_camel_of("workspaceIdX", "workspace_id"));
+    }
+}
