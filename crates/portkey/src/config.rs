@@ -77,17 +77,18 @@ impl ClientBuilder {
     /// Resolves the configuration. Fails, before anything is sent, when no API key is given
     /// nor set in `PORTKEY_API_KEY`, or when the base URL is not an http(s) URL.
     pub fn build(self) -> Result<Client> {
-        let api_key = resolve(self.api_key, std::env::var(API_KEY_ENV).ok(), None).ok_or_else(|| Error::Config {
+        self.build_with_env(|name| std::env::var(name).ok())
+    }
+
+    /// `build` with the environment passed in, so tests need not change the process's.
+    fn build_with_env(self, env: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let api_key = resolve(self.api_key, env(API_KEY_ENV), None).ok_or_else(|| Error::Config {
             message: format!(
                 "The API key is missing: pass api_key (apiKey in Node) or set the {API_KEY_ENV} environment variable"
             ),
         })?;
-        let base_url = resolve(
-            self.base_url,
-            std::env::var(BASE_URL_ENV).ok(),
-            Some(DEFAULT_BASE_URL),
-        )
-        .expect("a default is given");
+        let base_url = resolve(self.base_url, env(BASE_URL_ENV), Some(DEFAULT_BASE_URL))
+            .expect("a default is given");
         let base_url = check_base_url(&base_url)?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let transport = match self.transport {
@@ -151,6 +152,36 @@ mod tests {
         );
         assert!(check_base_url("ftp://x").is_err());
         assert!(check_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn a_missing_api_key_is_a_clear_error() {
+        let err = ClientBuilder::default()
+            .build_with_env(|_| None)
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("PORTKEY_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn environment_fills_what_arguments_leave_out() {
+        let env = |name: &str| match name {
+            API_KEY_ENV => Some("pk-env".to_owned()),
+            BASE_URL_ENV => Some("http://127.0.0.1:1/v1".to_owned()),
+            _ => None,
+        };
+        let client = ClientBuilder::default().build_with_env(env).unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:1/v1");
+        let client = ClientBuilder::default()
+            .base_url("http://localhost:2/v1")
+            .build_with_env(env)
+            .unwrap();
+        assert_eq!(client.base_url(), "http://localhost:2/v1");
+        let client = ClientBuilder::default()
+            .api_key("pk")
+            .build_with_env(|_| None)
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
     }
 
     #[test]

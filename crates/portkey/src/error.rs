@@ -48,6 +48,29 @@ impl Error {
         }
     }
 
+    /// The name of the exception class this error becomes in Python and Node (and in the
+    /// shared scenarios), decided here once so the languages cannot drift apart.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Error::InvalidParam { .. } => "InvalidParameterError",
+            Error::Config { .. } => "PortkeyError",
+            Error::Connection { .. } => "APIConnectionError",
+            Error::Timeout { .. } => "APITimeoutError",
+            Error::Decode { .. } => "APIResponseValidationError",
+            Error::Status(e) => match e.status {
+                400 => "BadRequestError",
+                401 => "AuthenticationError",
+                403 => "PermissionDeniedError",
+                404 => "NotFoundError",
+                409 => "ConflictError",
+                422 => "UnprocessableEntityError",
+                429 => "RateLimitError",
+                s if s >= 500 => "InternalServerError",
+                _ => "APIStatusError",
+            },
+        }
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -20,6 +20,19 @@ pub const RATE_LIMIT: Shape = Shape::Object(&[
 
 pub const RATE_LIMITS: Shape = Shape::Nullable(&Shape::Array(&RATE_LIMIT));
 
+/// The spec's `RateLimits`: the virtual-key create body takes one such object, not a list.
+pub const VIRTUAL_KEY_RATE_LIMITS: Shape = Shape::Object(&[
+    field("type", Shape::Enum(RATE_LIMIT_TYPES)),
+    field("unit", Shape::Enum(&["rpd", "rph", "rpm"])),
+    field(
+        "value",
+        Shape::Integer {
+            min: None,
+            max: None,
+        },
+    ),
+]);
+
 /// The spec's `UsageLimits`.
 pub const USAGE_LIMITS: Shape = Shape::Object(&[
     field(

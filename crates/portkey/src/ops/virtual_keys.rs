@@ -75,7 +75,11 @@ pub const CREATE: Operation = Operation {
             "Workspace; needed with organisation keys.",
         ),
         body("usage_limits", USAGE_LIMITS, "Cost or token budget."),
-        body("rate_limits", RATE_LIMITS, "Request or token rate limits."),
+        body(
+            "rate_limits",
+            VIRTUAL_KEY_RATE_LIMITS,
+            "One request or token rate limit.",
+        ),
         body(
             "expires_at",
             Shape::DateTime,
@@ -141,7 +145,6 @@ pub const UPDATE: Operation = Operation {
             ..body("deploymentConfig", DEPLOYMENT_CONFIG, "Azure deployments.")
         },
         body("usage_limits", USAGE_LIMITS, "Cost or token budget."),
-        body("rate_limits", RATE_LIMITS, "Request or token rate limits."),
         body(
             "secret_mappings",
             SECRET_MAPPINGS,
@@ -149,6 +152,8 @@ pub const UPDATE: Operation = Operation {
         ),
     ],
     rules: &[],
+    // The official SDKs also send `rate_limits`, which the spec's update body lacks; it
+    // passes through unchecked like any other extra field.
     extra_body: true,
     returns_list: false,
     summary: "Update a virtual key.",

@@ -23,8 +23,9 @@ pub struct CreateVirtualKey {
     pub workspace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_limits: Option<UsageLimits>,
+    /// One limit (the spec's create body takes a single object here).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_limits: Option<Vec<RateLimit>>,
+    pub rate_limits: Option<RateLimit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
@@ -49,7 +50,7 @@ impl CreateVirtualKey {
         note: String,
         workspace_id: String,
         usage_limits: UsageLimits,
-        rate_limits: Vec<RateLimit>,
+        rate_limits: RateLimit,
         expires_at: String,
     }
 }
@@ -65,8 +66,6 @@ pub struct UpdateVirtualKey {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_limits: Option<UsageLimits>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_limits: Option<Vec<RateLimit>>,
 }
 
 impl UpdateVirtualKey {
@@ -75,7 +74,6 @@ impl UpdateVirtualKey {
         key: String,
         note: String,
         usage_limits: UsageLimits,
-        rate_limits: Vec<RateLimit>,
     }
 }
 

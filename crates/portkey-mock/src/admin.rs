@@ -1,0 +1,39 @@
+//! `/__mock/...`: the control routes tests use to script faults, inspect the requests
+//! the server received and reset it. They need no API key, are not logged and are never
+//! subject to faults, so a test can always reach them.
+
+use crate::errors::{ApiError, ApiResult};
+use crate::state::MockState;
+use hyper::Method;
+use serde_json::json;
+
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/__mock" || path.starts_with("/__mock/")
+}
+
+pub fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> ApiResult {
+    let not_allowed = |allow| ApiError::method_not_allowed(method.as_str(), path, allow);
+    match (path, method) {
+        ("/__mock/faults", &Method::POST) => state.faults().push(body),
+        ("/__mock/faults", &Method::GET) => Ok(state.faults().describe()),
+        ("/__mock/faults", &Method::DELETE) => Ok(json!({ "cleared": state.faults().clear() })),
+        ("/__mock/faults", _) => Err(not_allowed("GET, POST, DELETE")),
+        ("/__mock/requests", &Method::GET) => {
+            let requests = state.requests();
+            Ok(json!({ "count": requests.len(), "requests": *requests }))
+        }
+        ("/__mock/requests", &Method::DELETE) => {
+            let mut requests = state.requests();
+            let cleared = requests.len();
+            requests.clear();
+            Ok(json!({ "cleared": cleared }))
+        }
+        ("/__mock/requests", _) => Err(not_allowed("GET, DELETE")),
+        ("/__mock/reset", &Method::POST) => {
+            state.reset();
+            Ok(json!({ "reset": true }))
+        }
+        ("/__mock/reset", _) => Err(not_allowed("POST")),
+        _ => Err(ApiError::no_route(method.as_str(), path)),
+    }
+}

@@ -1,0 +1,113 @@
+//! `portkey-mock [--host H] [--port N] [--fixtures FILE]`: runs the mock until killed.
+//! The first stdout line is `listening on http://HOST:PORT`, which is how wrappers in
+//! other languages learn the port when started with `--port 0`.
+
+use portkey_mock::{serve, Fixtures, MockState};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+const USAGE: &str = "\
+usage: portkey-mock [--host HOST] [--port PORT] [--fixtures FILE]
+
+Local imitation of the Portkey control-plane API (API keys, virtual keys).
+
+  --host HOST      address to listen on (default 127.0.0.1)
+  --port PORT      port to listen on, 0 for any free port (default 8787)
+  --fixtures FILE  JSON file {\"api_keys\": [...], \"virtual_keys\": [...]} to preload
+  -h, --help       show this help
+
+Prints `listening on http://HOST:PORT` once ready. Admin routes live under /__mock
+(see the crate README).
+";
+
+struct Args {
+    host: String,
+    port: u16,
+    fixtures: Option<PathBuf>,
+}
+
+/// `Ok(None)` means help was asked for.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        host: "127.0.0.1".into(),
+        port: 8787,
+        fixtures: None,
+    };
+    while let Some(arg) = args.next() {
+        if arg == "-h" || arg == "--help" {
+            return Ok(None);
+        }
+        // Both `--port 8080` and `--port=8080`.
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "--host" => parsed.host = value()?,
+            "--port" => {
+                let raw = value()?;
+                parsed.port = raw.parse().map_err(|_| {
+                    format!("--port must be a number from 0 to 65535 (got {raw:?})")
+                })?;
+            }
+            "--fixtures" => parsed.fixtures = Some(PathBuf::from(value()?)),
+            _ => return Err(format!("unknown argument {name:?}")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("portkey-mock: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let fixtures = match &args.fixtures {
+        Some(path) => Fixtures::load(path),
+        None => Ok(Fixtures::default()),
+    };
+    let state = match fixtures.and_then(|f| MockState::new(&f)) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("portkey-mock: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    let bound = TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .and_then(|listener| Ok((listener.local_addr()?, listener)));
+    let (addr, listener) = match bound {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!(
+                "portkey-mock: cannot listen on {}:{}: {e}",
+                args.host, args.port
+            );
+            return ExitCode::from(1);
+        }
+    };
+    println!("listening on http://{addr}");
+    // Whoever started us is blocked reading this line; make sure it is not buffered.
+    let _ = std::io::stdout().flush();
+    serve(listener, Arc::new(state)).await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,206 @@
+//! The accept loop and per-request plumbing: request logging, fault injection, body
+//! reading, and turning handler results into HTTP responses.
+
+use crate::admin;
+use crate::errors::{ApiError, ApiResult};
+use crate::faults::{Action, DropPoint};
+use crate::ids;
+use crate::router::{self, ApiRequest};
+use crate::state::{LoggedRequest, MockState};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use hyper::http::request::Parts;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Request bodies here are small JSON documents; anything bigger is a client bug.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+const API_KEY_HEADER: &str = "x-portkey-api-key";
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Returned by the service to make hyper close the connection without writing a
+/// response: that is how `drop` faults (and clients that vanish mid-body) are handled.
+#[derive(Debug)]
+struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Serves HTTP/1.1 (with keep-alive) on `listener` until the process ends; never
+/// returns.
+pub async fn serve(listener: TcpListener, state: Arc<MockState>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Usually out of file descriptors under a burst of parallel tests:
+                // wait for some to close rather than stopping the server.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        // Small request/response pairs on keep-alive connections would otherwise wait on
+        // delayed ACKs.
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(state.clone(), req));
+            // Errors are clients hanging up or injected drops, neither worth reporting.
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn handle(
+    state: Arc<MockState>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let (parts, body) = req.into_parts();
+    let reply = if admin::is_admin_path(parts.uri.path()) {
+        match read_body(body).await? {
+            Ok(body) => Reply::from_result(admin::handle(
+                &state,
+                &parts.method,
+                parts.uri.path(),
+                &body,
+            )),
+            Err(too_large) => too_large,
+        }
+    } else {
+        api(&state, &parts, body).await?
+    };
+    Ok(reply.into_response())
+}
+
+async fn api(state: &MockState, parts: &Parts, body: Incoming) -> Result<Reply, Dropped> {
+    let method = parts.method.as_str();
+    let path = parts.uri.path();
+    let query = parts.uri.query().unwrap_or_default();
+    let authorized = parts
+        .headers
+        .get(API_KEY_HEADER)
+        .is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
+    state.requests().push(LoggedRequest {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        user_agent: parts
+            .headers
+            .get(USER_AGENT)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        api_key_present: authorized,
+    });
+    let fault = state.faults().take(method, path);
+    match fault {
+        Some(Action::Drop(DropPoint::BeforeRead)) => return Err(Dropped),
+        Some(Action::Delay(delay)) => tokio::time::sleep(delay).await,
+        _ => {}
+    }
+    // The body is read even when a fault decides the answer, so the connection stays
+    // usable for the client's next (keep-alive) request.
+    let body = match read_body(body).await? {
+        Ok(body) => body,
+        Err(too_large) => return Ok(too_large),
+    };
+    let request = ApiRequest {
+        method: &parts.method,
+        path,
+        query,
+        authorized,
+        body: &body,
+    };
+    match fault {
+        Some(Action::Respond {
+            status,
+            retry_after,
+            body,
+        }) => {
+            let mut reply = Reply::json(status, &body);
+            if let Some(value) = retry_after {
+                reply.headers.insert(RETRY_AFTER, value);
+            }
+            Ok(reply)
+        }
+        Some(Action::Malformed) => Ok(Reply {
+            status: StatusCode::OK,
+            body: Bytes::from_static(b"{\"success\":true,\"data\":{\"id\":\"trunc"),
+            headers: HeaderMap::new(),
+        }),
+        Some(Action::Drop(DropPoint::AfterRead)) => {
+            // The request takes full effect; only the answer is lost.
+            let _ = router::dispatch(state, &request);
+            Err(Dropped)
+        }
+        _ => Ok(Reply::from_result(router::dispatch(state, &request))),
+    }
+}
+
+/// The whole body, or a ready 413 reply if it is too big; `Dropped` if the client went
+/// away mid-body.
+async fn read_body(body: Incoming) -> Result<Result<Bytes, Reply>, Dropped> {
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(Ok(collected.to_bytes())),
+        Err(e) if e.is::<LengthLimitError>() => Ok(Err(Reply::from_result(Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+        ))))),
+        Err(_) => Err(Dropped),
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    body: Bytes,
+    headers: HeaderMap,
+}
+
+impl Reply {
+    fn json(status: StatusCode, value: &Value) -> Reply {
+        Reply {
+            status,
+            body: Bytes::from(value.to_string()),
+            headers: HeaderMap::new(),
+        }
+    }
+
+    fn from_result(result: ApiResult) -> Reply {
+        match result {
+            Ok(value) => Reply::json(StatusCode::OK, &value),
+            Err(error) => {
+                let mut reply = Reply::json(error.status, &error.body());
+                if let Some(allow) = error.allow {
+                    reply.headers.insert(ALLOW, HeaderValue::from_static(allow));
+                }
+                reply
+            }
+        }
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.extend(self.headers);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let request_id =
+            HeaderValue::from_str(&ids::uuid_v4()).expect("a UUID is always a valid header value");
+        headers.insert(REQUEST_ID_HEADER, request_id);
+        response
+    }
+}

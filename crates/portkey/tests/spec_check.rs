@@ -1,0 +1,251 @@
+//! Proves the operation descriptors match the OpenAPI spec in ../shared (method, path, path
+//! and query parameters, body fields with their types, enums, bounds and required lists).
+//! The spec is not part of this repository; without it the check says so and passes.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use portkey::operation::{Location, Operation, Shape};
+use portkey::ops::OPERATIONS;
+use serde_json::Value;
+
+/// Body parameters we send that the spec's request schema lacks, each with its reason.
+const OFFICIAL_EXTRAS: &[(&str, &str, &str)] = &[(
+    "virtual_keys.list",
+    "workspace_id",
+    "the official SDKs' list(workspace_id) filter",
+)];
+
+fn spec() -> Option<Value> {
+    let path = std::env::var_os("PORTKEY_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/spec/portkey-openapi.yaml")
+        });
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some(serde_yaml::from_str(&text).expect("the spec is valid YAML"))
+}
+
+fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let pointer = r.trim_start_matches('#');
+            resolve(
+                spec,
+                spec.pointer(pointer)
+                    .unwrap_or_else(|| panic!("dangling {r}")),
+            )
+        }
+        None => schema,
+    }
+}
+
+/// Compares a spec schema with our shape; returns the differences found.
+fn compare(spec: &Value, schema: &Value, shape: &Shape, at: &str, out: &mut Vec<String>) {
+    let schema = resolve(spec, schema);
+    let nullable = schema
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let shape = match (shape, nullable) {
+        (Shape::Nullable(inner), true) => *inner,
+        (Shape::Nullable(_), false) => {
+            return out.push(format!("{at}: nullable here, not in the spec"))
+        }
+        (other, true) => {
+            return out.push(format!("{at}: the spec allows null, we do not ({other:?})"))
+        }
+        (other, false) => other,
+    };
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("");
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    match (kind, shape) {
+        ("string", Shape::Enum(ours)) => {
+            let theirs: BTreeSet<&str> = schema["enum"]
+                .as_array()
+                .map(|e| e.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let ours: BTreeSet<&str> = ours.iter().copied().collect();
+            if theirs != ours {
+                out.push(format!("{at}: enum {ours:?} != spec {theirs:?}"));
+            }
+        }
+        ("string", Shape::DateTime) if format == "date-time" => {}
+        ("string", Shape::Email) if format == "email" => {}
+        ("string", Shape::String)
+            if format != "date-time" && format != "email" && schema.get("enum").is_none() => {}
+        ("integer", Shape::Integer { min, max }) => {
+            let theirs = (
+                schema.get("minimum").and_then(Value::as_i64),
+                schema.get("maximum").and_then(Value::as_i64),
+            );
+            if theirs != (*min, *max) {
+                out.push(format!("{at}: bounds {:?} != spec {theirs:?}", (min, max)));
+            }
+        }
+        ("boolean", Shape::Boolean) => {}
+        ("array", Shape::Array(item)) => {
+            compare(spec, &schema["items"], item, &format!("{at}[]"), out)
+        }
+        ("object", Shape::Object(fields)) => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            let required: BTreeSet<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for field in fields.iter() {
+                let child = format!("{at}.{}", field.name);
+                match props.and_then(|p| p.get(field.name)) {
+                    Some(s) => compare(spec, s, &field.shape, &child, out),
+                    None => out.push(format!("{child}: not in the spec")),
+                }
+                if field.required != required.contains(field.name) {
+                    out.push(format!(
+                        "{child}: required={} but the spec says {}",
+                        field.required, !field.required
+                    ));
+                }
+            }
+            for name in props.into_iter().flat_map(|p| p.keys()) {
+                if !fields.iter().any(|f| f.name == name) && !fields.is_empty() {
+                    out.push(format!("{at}.{name}: in the spec, not checked by us"));
+                }
+            }
+        }
+        (kind, shape) => out.push(format!(
+            "{at}: spec type {kind:?} ({format}) vs our {shape:?}"
+        )),
+    }
+}
+
+fn check_operation(spec: &Value, op: &Operation, out: &mut Vec<String>) {
+    let Some(path_item) = spec["paths"].get(op.path) else {
+        return out.push(format!("{}: path {} not in the spec", op.name, op.path));
+    };
+    let method = op.method.as_str().to_ascii_lowercase();
+    let Some(operation) = path_item.get(&method) else {
+        return out.push(format!(
+            "{}: {} {} not in the spec",
+            op.name,
+            op.method.as_str(),
+            op.path
+        ));
+    };
+    let spec_params: Vec<&Value> = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .map(|p| p.iter().map(|v| resolve(spec, v)).collect())
+        .unwrap_or_default();
+    for (location, name) in [(Location::Path, "path"), (Location::Query, "query")] {
+        let theirs: BTreeSet<&str> = spec_params
+            .iter()
+            .filter(|p| p["in"] == name)
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        let ours: BTreeSet<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.location == location)
+            .map(|p| p.wire)
+            .collect();
+        for missing in theirs.difference(&ours) {
+            out.push(format!(
+                "{}: {name} parameter {missing} of the spec is missing",
+                op.name
+            ));
+        }
+        for extra in ours.difference(&theirs) {
+            if !OFFICIAL_EXTRAS
+                .iter()
+                .any(|(o, p, _)| *o == op.name && p == extra)
+            {
+                out.push(format!(
+                    "{}: {name} parameter {extra} is not in the spec",
+                    op.name
+                ));
+            }
+        }
+        for p in op.params.iter().filter(|p| p.location == location) {
+            if let Some(s) = spec_params
+                .iter()
+                .find(|s| s["in"] == name && s["name"] == p.wire)
+            {
+                if location == Location::Path || matches!(p.shape, Shape::Enum(_)) {
+                    compare(
+                        spec,
+                        &s["schema"],
+                        &p.shape,
+                        &format!("{}.{}", op.name, p.name),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+    let body_params: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Body)
+        .collect();
+    let schema = operation
+        .pointer("/requestBody/content/application~1json/schema")
+        .map(|s| resolve(spec, s));
+    let Some(schema) = schema else {
+        if !body_params.is_empty() {
+            out.push(format!("{}: the spec has no request body", op.name));
+        }
+        return;
+    };
+    let props = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for p in &body_params {
+        match props.get(p.wire) {
+            Some(s) => compare(spec, s, &p.shape, &format!("{}.{}", op.name, p.name), out),
+            None => out.push(format!(
+                "{}: body field {} is not in the spec",
+                op.name, p.wire
+            )),
+        }
+        if p.required != required.contains(p.wire) {
+            out.push(format!(
+                "{}: body field {} required={} differs from the spec",
+                op.name, p.wire, p.required
+            ));
+        }
+    }
+    for name in props.keys() {
+        if !body_params.iter().any(|p| p.wire == name) {
+            out.push(format!(
+                "{}: body field {name} of the spec is missing",
+                op.name
+            ));
+        }
+    }
+}
+
+#[test]
+fn operations_match_the_spec() {
+    let Some(spec) = spec() else {
+        eprintln!("spec_check: ../shared/spec/portkey-openapi.yaml is absent; nothing to compare");
+        return;
+    };
+    let mut differences = Vec::new();
+    for op in OPERATIONS {
+        check_operation(&spec, op, &mut differences);
+    }
+    assert!(
+        differences.is_empty(),
+        "descriptors differ from the spec:\n{}",
+        differences.join("\n")
+    );
+}
