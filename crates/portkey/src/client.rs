@@ -14,7 +14,9 @@ use crate::operation::Operation;
 use crate::request::{self, Params};
 use crate::response::RawResponse;
 use crate::retry;
-use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::transport::{
+    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, Transport, TransportError,
+};
 
 /// A Portkey control-plane client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -23,11 +25,12 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) api_key: String,
     pub(crate) base_url: String,
+    /// API key, User-Agent and Accept, validated once when the client is built. The key
+    /// value is marked sensitive so the http stack never shows it.
+    pub(crate) headers: HeaderMap,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
-    pub(crate) user_agent: String,
     pub(crate) transport: Arc<dyn Transport>,
 }
 
@@ -83,7 +86,11 @@ impl Client {
     }
 
     pub fn user_agent(&self) -> &str {
-        &self.inner.user_agent
+        self.inner
+            .headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 
     /// Calls the operation named `name` (`api_keys.retrieve`) with parameters as the caller
@@ -108,17 +115,13 @@ impl Client {
     ) -> Result<RawResponse> {
         let prepared = request::prepare(op, params)?;
         let inner = &*self.inner;
-        let mut headers = Vec::with_capacity(4 + options.extra_headers.len());
-        for (name, value) in &options.extra_headers {
-            if !name.eq_ignore_ascii_case("x-portkey-api-key") {
-                headers.push((name.clone(), value.clone()));
-            }
-        }
-        headers.push(("x-portkey-api-key".to_owned(), inner.api_key.clone()));
-        headers.push(("user-agent".to_owned(), inner.user_agent.clone()));
-        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        let mut headers = inner.headers.clone();
         if prepared.body.is_some() {
-            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+            headers.insert("content-type", HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in &options.extra_headers {
+            let (name, value) = extra_header(name, value)?;
+            headers.insert(name, value);
         }
         let request = HttpRequest {
             method: prepared.method,
@@ -155,6 +158,27 @@ impl Client {
             retry += 1;
         }
     }
+}
+
+/// Checks one caller-supplied header before anything is sent. The API key header is the
+/// client's own: a per-call header may not replace it (and so cannot leak another key into
+/// logs of this client's calls either).
+fn extra_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
+    let parsed = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::invalid("headers", format!("'{name}' is not a valid header name")))?;
+    if parsed == "x-portkey-api-key" {
+        return Err(Error::invalid(
+            "headers",
+            "the API key header is set by the client; pass api_key when building it",
+        ));
+    }
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid(
+            "headers",
+            format!("the value of header '{name}' is not valid"),
+        )
+    })?;
+    Ok((parsed, value))
 }
 
 fn transport_error(error: TransportError) -> Error {
@@ -203,5 +227,159 @@ pub(crate) fn to_params<T: serde::Serialize>(value: &T) -> Params {
     match serde_json::to_value(value).expect("request structs serialise to JSON") {
         Value::Object(map) => map,
         _ => unreachable!("request structs are JSON objects"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::SendFuture;
+    use std::sync::Mutex;
+
+    /// Answers from a script and records what was sent: the transport seam in use.
+    #[derive(Default)]
+    struct Scripted {
+        answers: Mutex<Vec<Result<HttpResponse, TransportError>>>,
+        sent: Mutex<Vec<HttpRequest>>,
+    }
+
+    impl Transport for Scripted {
+        fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+            self.sent.lock().unwrap().push(request);
+            let answer = self.answers.lock().unwrap().remove(0);
+            Box::pin(async move { answer })
+        }
+    }
+
+    fn ok(body: &'static str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: Bytes::from_static(body.as_bytes()),
+        })
+    }
+
+    fn client(script: Vec<Result<HttpResponse, TransportError>>) -> (Client, Arc<Scripted>) {
+        let transport = Arc::new(Scripted {
+            answers: Mutex::new(script),
+            ..Default::default()
+        });
+        let client = Client::builder()
+            .api_key("pk-secret")
+            .base_url("http://test/v1")
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        (client, transport)
+    }
+
+    fn params(v: Value) -> Params {
+        v.as_object().unwrap().clone()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_post_that_may_have_arrived_is_not_replayed() {
+        let (client, transport) = client(vec![Err(TransportError::Io("reset".into())), ok("{}")]);
+        let op = crate::ops::find("api_keys.rotate").unwrap();
+        let err = client
+            .call(
+                op,
+                params(serde_json::json!({"id": "k"})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.class_name(), "APIConnectionError");
+        assert_eq!(transport.sent.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_post_that_never_connected_is_retried() {
+        let (client, transport) = client(vec![
+            Err(TransportError::Connect("refused".into())),
+            ok(r#"{"id":"k"}"#),
+        ]);
+        let op = crate::ops::find("api_keys.rotate").unwrap();
+        let res = client
+            .call(
+                op,
+                params(serde_json::json!({"id": "k"})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(&res.body[..], br#"{"id":"k"}"#);
+        assert_eq!(transport.sent.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn bad_extra_headers_are_refused_before_sending() {
+        let (client, transport) = client(vec![]);
+        let op = crate::ops::find("api_keys.retrieve").unwrap();
+        for (name, value) in [
+            ("bad name", "v"),
+            ("x-ok", "line\nbreak"),
+            ("X-Portkey-Api-Key", "other"),
+        ] {
+            let options = RequestOptions {
+                extra_headers: vec![(name.into(), value.into())],
+                ..Default::default()
+            };
+            let err = client
+                .call(op, params(serde_json::json!({"id": "k"})), &options)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidParam { param, .. } if param == "headers"),
+                "{err:?}"
+            );
+        }
+        assert!(transport.sent.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn extra_headers_replace_defaults_but_not_the_key() {
+        let (client, transport) = client(vec![ok("{}")]);
+        let op = crate::ops::find("api_keys.retrieve").unwrap();
+        let options = RequestOptions {
+            extra_headers: vec![("User-Agent".into(), "mine".into())],
+            ..Default::default()
+        };
+        client
+            .call(op, params(serde_json::json!({"id": "k"})), &options)
+            .await
+            .unwrap();
+        let sent = transport.sent.lock().unwrap();
+        assert_eq!(sent[0].headers.get_all("user-agent").iter().count(), 1);
+        assert_eq!(sent[0].headers["user-agent"], "mine");
+        assert_eq!(sent[0].headers["x-portkey-api-key"], "pk-secret");
+        assert!(
+            !format!("{:?}", sent[0].headers).contains("pk-secret"),
+            "sensitive header shown"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_empty_success_body_reads_as_an_empty_object_and_junk_is_an_error() {
+        let (client, _) = client(vec![ok(""), ok("{\"id\": ")]);
+        let op = crate::ops::find("api_keys.delete").unwrap();
+        let res = client
+            .call(
+                op,
+                params(serde_json::json!({"id": "k"})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(&res.body[..], b"{}");
+        let err = client
+            .call(
+                op,
+                params(serde_json::json!({"id": "k"})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.class_name(), "APIResponseValidationError");
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{HeaderMap, HeaderValue, ReqwestTransport, Transport};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.portkey.ai/v1";
 pub const API_KEY_ENV: &str = "PORTKEY_API_KEY";
@@ -99,15 +99,30 @@ impl ClientBuilder {
             ),
         };
         let language = self.language.unwrap_or_else(|| "rust".to_owned());
+        let user_agent = format!("portkey-ai/{VERSION} ({language}; rust-core)");
         Ok(Client::from_inner(Inner {
-            api_key,
             base_url,
+            headers: default_headers(&api_key, &user_agent)?,
             timeout,
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            user_agent: format!("portkey-ai/{VERSION} ({language}; rust-core)"),
             transport,
         }))
     }
+}
+
+fn default_headers(api_key: &str, user_agent: &str) -> Result<HeaderMap> {
+    let mut key = HeaderValue::from_str(api_key.trim()).map_err(|_| Error::Config {
+        message: "The API key contains characters that cannot be sent in a header".to_owned(),
+    })?;
+    key.set_sensitive(true);
+    let agent = HeaderValue::from_str(user_agent).map_err(|_| Error::Config {
+        message: format!("The language tag makes an invalid User-Agent: {user_agent:?}"),
+    })?;
+    let mut headers = HeaderMap::with_capacity(4);
+    headers.insert("x-portkey-api-key", key);
+    headers.insert("user-agent", agent);
+    headers.insert("accept", HeaderValue::from_static("application/json"));
+    Ok(headers)
 }
 
 /// Argument > environment > default; empty strings count as absent.

@@ -1,0 +1,59 @@
+# One release build is shared by the mock, the Rust tests, the Python extension and the Node
+# addon: every target below reuses target/release instead of building a second profile.
+
+CARGO ?= cargo
+PYTHON ?= python3
+ROOT := $(CURDIR)
+VENV := $(ROOT)/python/.venv
+VPY := $(VENV)/bin/python
+MOCK := $(ROOT)/target/release/portkey-mock
+export PORTKEY_MOCK_BIN := $(MOCK)
+DEMO_PORT ?= 8787
+
+.PHONY: all build build-rust build-python build-node test test-rust test-python test-node lint demo bench clean
+
+all: build
+
+build: build-rust build-python build-node
+
+build-rust:
+	$(CARGO) build --release -p portkey-mock -p portkey-node --examples -p portkey
+
+$(VENV)/.installed: python/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet "maturin>=1.5,<2" "pytest>=7"
+	touch $@
+
+build-python: $(VENV)/.installed
+	cd python && VIRTUAL_ENV=$(VENV) PATH=$(VENV)/bin:$$PATH maturin develop --release --quiet
+
+node/node_modules/.package-lock.json: node/package.json
+	cd node && npm install --no-audit --no-fund --ignore-scripts
+
+build-node: build-rust node/node_modules/.package-lock.json
+	cd node && npm run build --silent
+
+test: lint test-rust test-python test-node
+
+lint:
+	$(CARGO) fmt --all -- --check
+
+test-rust: build-rust
+	$(CARGO) test --release -p portkey -p portkey-mock
+
+test-python: build-rust build-python
+	cd python && $(VPY) -m pytest -q
+
+test-node: build-node
+	cd node && npm test
+
+demo: build
+	@bash scripts/demo.sh $(DEMO_PORT)
+
+bench: build
+	$(PYTHON) bench/run.py
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV) node/node_modules

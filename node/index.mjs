@@ -1,0 +1,12 @@
+// ES module entry: the same objects as the CommonJS entry (one copy of each class, so
+// `instanceof` agrees whichever way a program loaded the package).
+import Portkey from './index.js';
+
+export default Portkey;
+export const {
+  PortkeyError, APIError, APIStatusError, BadRequestError, AuthenticationError,
+  PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
+  InternalServerError, APIConnectionError, APITimeoutError, APIResponseValidationError,
+  InvalidParameterError, ApiKeys, VirtualKeys,
+} = Portkey;
+export { Portkey };

@@ -1,0 +1,89 @@
+'use strict';
+// Error classes, named and nested as in the official SDK. The native layer resolves a failed
+// call as data ({ ok: false, kind: <class name>, ... }); `fromOutcome` builds that class here.
+
+class PortkeyError extends Error {}
+
+class APIError extends PortkeyError {
+  constructor(message, { status, headers, error, requestID } = {}) {
+    super(message);
+    /** HTTP status, when the server answered. */
+    this.status = status;
+    /** Response headers (lower-case names), when the server answered. */
+    this.headers = headers;
+    /** The parsed error body (the raw text when it is not JSON). */
+    this.error = error;
+    this.requestID = requestID;
+  }
+}
+
+class APIStatusError extends APIError {}
+class BadRequestError extends APIStatusError {}
+class AuthenticationError extends APIStatusError {}
+class PermissionDeniedError extends APIStatusError {}
+class NotFoundError extends APIStatusError {}
+class ConflictError extends APIStatusError {}
+class UnprocessableEntityError extends APIStatusError {}
+class RateLimitError extends APIStatusError {}
+class InternalServerError extends APIStatusError {}
+
+class APIConnectionError extends APIError {}
+class APITimeoutError extends APIConnectionError {}
+class APIResponseValidationError extends APIError {}
+
+/** The input is wrong; nothing was sent. `param` names the parameter (dotted when nested). */
+class InvalidParameterError extends PortkeyError {
+  constructor(message, param) {
+    super(message);
+    this.param = param;
+  }
+}
+
+const classes = {
+  PortkeyError, APIError, APIStatusError, BadRequestError, AuthenticationError,
+  PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
+  InternalServerError, APIConnectionError, APITimeoutError, APIResponseValidationError,
+  InvalidParameterError,
+};
+// `err.name` reads as the class name in stack traces and console.log.
+for (const [name, cls] of Object.entries(classes)) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+}
+
+/** `name: value\n` lines from the addon -> { name: value } (repeats joined by ", "). */
+function parseHeaders(lines) {
+  const out = {};
+  if (!lines) return out;
+  for (const line of lines.split('\n')) {
+    const i = line.indexOf(': ');
+    if (i <= 0) continue;
+    const k = line.slice(0, i);
+    const v = line.slice(i + 2);
+    out[k] = k in out ? `${out[k]}, ${v}` : v;
+  }
+  return out;
+}
+
+function parseBody(text) {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The core names the class (`Error::class_name`), so the mapping is decided once, in Rust. */
+function fromOutcome(o) {
+  const Cls = classes[o.kind] || PortkeyError;
+  if (Cls === InvalidParameterError) return new InvalidParameterError(o.message, o.param);
+  if (!(Cls.prototype instanceof APIError)) return new Cls(o.message);
+  return new Cls(o.message, {
+    status: o.status || undefined,
+    headers: o.headers ? parseHeaders(o.headers) : undefined,
+    error: parseBody(o.body),
+    requestID: o.requestId,
+  });
+}
+
+module.exports = { ...classes, fromOutcome, parseHeaders };

@@ -1,0 +1,243 @@
+// Behaviour of the public surface beyond the shared scenarios.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import util from 'node:util';
+import path from 'node:path';
+import Portkey, * as named from 'portkey-ai';
+import {
+  Portkey as NamedPortkey, PortkeyError, APIError, APIStatusError, BadRequestError,
+  AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,
+  UnprocessableEntityError, RateLimitError, InternalServerError, APIConnectionError,
+  APITimeoutError, APIResponseValidationError, InvalidParameterError,
+} from 'portkey-ai';
+import { startMock, runNode, here, API_KEY } from './helpers.mjs';
+
+let mock;
+let portkey;
+before(async () => { mock = await startMock(); });
+after(async () => { await mock?.stop(); });
+beforeEach(async () => {
+  await mock.reset();
+  portkey = new Portkey({ apiKey: API_KEY, baseURL: mock.baseURL });
+});
+
+const newKey = (client, extra = {}) => client.apiKeys.create({
+  name: 'k', type: 'organisation', 'sub-type': 'service', workspace_id: 'ws-1', scopes: ['logs.view'], ...extra,
+});
+
+test('ESM: default and named imports are the same class', () => {
+  assert.equal(NamedPortkey, Portkey);
+  assert.equal(named.default, Portkey);
+  assert.equal(typeof portkey.apiKeys.retrieve, 'function');
+  assert.equal(typeof portkey.virtualKeys.retrieve, 'function');
+});
+
+test('docs snippets run as written, with every spelling of sub-type and workspace id', async () => {
+  for (const [sub, ws] of [['sub-type', 'workspace_id'], ['sub_type', 'workspaceId'], ['subType', 'workspace_id']]) {
+    const key = await portkey.apiKeys.create({ name: sub, type: 'organisation', [sub]: 'service', [ws]: 'ws-x', scopes: ['completions.write'] });
+    const got = await portkey.apiKeys.retrieve({ id: key.id });
+    assert.equal(got.name, sub);
+    assert.equal(got.type, 'organisation-service');
+    assert.equal(got.workspace_id, 'ws-x');
+  }
+  const listed = await portkey.apiKeys.list({ workspaceId: 'ws-x', pageSize: 2 });
+  assert.equal(listed.total, 3);
+  assert.equal(listed.data.length, 2);
+  const vk = await portkey.virtualKeys.create({ name: 'v', provider: 'openai', key: 'sk-1' });
+  const slug = vk.data.slug;
+  assert.equal((await portkey.virtualKeys.retrieve({ slug })).name, 'v');
+});
+
+test('undefined values are stripped, not sent as null', async () => {
+  const key = await newKey(portkey, { description: undefined, user_id: undefined });
+  const got = await portkey.apiKeys.retrieve({ id: key.id, extra: undefined });
+  assert.equal(got.id, key.id);
+});
+
+test('top-level await in an .mjs (child process, key and URL from the environment)', async () => {
+  const r = await runNode([path.join(here, 'fixtures', 'tla.mjs')], {
+    env: { PORTKEY_API_KEY: API_KEY, PORTKEY_BASE_URL: mock.baseURL },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).name, 'tla');
+});
+
+test('16 concurrent promises on one client', async () => {
+  const key = await newKey(portkey);
+  const results = await Promise.all(Array.from({ length: 16 }, () => portkey.apiKeys.retrieve({ id: key.id })));
+  assert.equal(results.length, 16);
+  for (const r of results) assert.equal(r.id, key.id);
+  const mixed = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => portkey.apiKeys.retrieve({ id: i % 2 ? key.id : 'missing' })));
+  assert.equal(mixed.filter((r) => r.status === 'fulfilled').length, 8);
+  assert.ok(mixed.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof NotFoundError));
+});
+
+test('the event loop keeps running while a call waits', async () => {
+  const key = await newKey(portkey);
+  await mock.fault({ method: 'GET', delay_ms: 600, times: 1 });
+  let ticks = 0;
+  const timer = setInterval(() => { ticks += 1; }, 10);
+  const start = Date.now();
+  const got = await portkey.apiKeys.retrieve({ id: key.id });
+  clearInterval(timer);
+  assert.equal(got.id, key.id);
+  assert.ok(Date.now() - start >= 550, 'the fault delayed the call');
+  assert.ok(ticks >= 25, `only ${ticks} ticks of 10 ms during a 600 ms call`);
+});
+
+test('the API key never shows in inspect, JSON or error messages', async () => {
+  const secret = 'pk-live-TOPSECRET-0123456789';
+  const client = new Portkey({ apiKey: secret, baseURL: mock.baseURL, maxRetries: 0 });
+  for (const shown of [
+    util.inspect(client, { showHidden: true, depth: Infinity }),
+    util.inspect(client.apiKeys, { showHidden: true, depth: Infinity }),
+    JSON.stringify(client),
+    String(client),
+  ]) {
+    assert.ok(!shown.includes('TOPSECRET'), shown);
+  }
+  assert.match(util.inspect(client), /baseURL/);
+  const errs = [];
+  await client.apiKeys.retrieve({ id: 'missing' }).catch((e) => errs.push(e));
+  await client.apiKeys.retrieve({ id: '' }).catch((e) => errs.push(e));
+  await mock.fault({ method: 'GET', status: 401, times: 1 });
+  await client.apiKeys.retrieve({ id: 'x' }).catch((e) => errs.push(e));
+  const bad = new Portkey({ apiKey: secret, baseURL: 'http://127.0.0.1:1/v1', maxRetries: 0 });
+  await bad.apiKeys.list().catch((e) => errs.push(e));
+  try { new Portkey({ apiKey: secret, baseURL: 'ftp://nope' }); } catch (e) { errs.push(e); }
+  assert.equal(errs.length, 5);
+  for (const e of errs) {
+    assert.ok(!util.inspect(e, { showHidden: true, depth: Infinity }).includes('TOPSECRET'), util.inspect(e));
+    assert.ok(!JSON.stringify(e).includes('TOPSECRET'));
+  }
+});
+
+test('responses are plain objects with a non-enumerable getHeaders()', async () => {
+  const key = await newKey(portkey);
+  const got = await portkey.apiKeys.retrieve({ id: key.id });
+  assert.equal(Object.getPrototypeOf(got), Object.prototype);
+  assert.ok(!Object.keys(got).includes('getHeaders'));
+  assert.ok(!JSON.stringify(got).includes('getHeaders'));
+  assert.deepEqual(JSON.parse(JSON.stringify(got)), { ...got });
+  const headers = got.getHeaders();
+  assert.match(headers['content-type'], /application\/json/);
+  assert.ok(headers['x-request-id']);
+  assert.equal(got.getHeaders(), headers, 'parsed once');
+});
+
+test('status errors: class by status, with status, headers, error body, requestID, message', async () => {
+  const client = new Portkey({ apiKey: API_KEY, baseURL: mock.baseURL, maxRetries: 0 });
+  const table = [
+    [400, BadRequestError], [401, AuthenticationError], [403, PermissionDeniedError],
+    [404, NotFoundError], [409, ConflictError], [422, UnprocessableEntityError],
+    [429, RateLimitError], [500, InternalServerError], [503, InternalServerError], [418, APIStatusError],
+  ];
+  for (const [status, Cls] of table) {
+    await mock.fault({ method: 'GET', status, times: 1, body: { success: false, data: { message: `boom ${status}` } } });
+    const err = await client.apiKeys.list().then(() => assert.fail('resolved'), (e) => e);
+    assert.equal(err.constructor, Cls, `${status} -> ${err.name}`);
+    for (const Base of [APIStatusError, APIError, PortkeyError, Error]) assert.ok(err instanceof Base);
+    assert.equal(err.status, status);
+    assert.equal(err.name, Cls.name);
+    assert.deepEqual(err.error, { success: false, data: { message: `boom ${status}` } });
+    assert.match(err.message, new RegExp(`${status}.*boom ${status}`));
+    assert.equal(typeof err.headers, 'object');
+    assert.ok(err.requestID, 'request id from x-request-id');
+    assert.equal(err.requestID, err.headers['x-request-id']);
+  }
+  // A real 404 from the mock.
+  const nf = await client.apiKeys.retrieve({ id: 'missing' }).catch((e) => e);
+  assert.ok(nf instanceof NotFoundError);
+  assert.equal(nf.status, 404);
+});
+
+test('connection, timeout and validation errors', async () => {
+  const down = new Portkey({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:1/v1', maxRetries: 0 });
+  const conn = await down.apiKeys.list().catch((e) => e);
+  assert.equal(conn.constructor, APIConnectionError);
+  assert.ok(conn instanceof APIError);
+  assert.equal(conn.status, undefined);
+
+  await mock.fault({ method: 'GET', delay_ms: 1000, times: 1 });
+  const slow = await portkey.apiKeys.list({}, { timeout: 100, maxRetries: 0 }).catch((e) => e);
+  assert.equal(slow.constructor, APITimeoutError);
+  assert.ok(slow instanceof APIConnectionError);
+
+  await mock.fault({ method: 'GET', malformed: true, times: 1 });
+  const bad = await portkey.apiKeys.list().catch((e) => e);
+  assert.equal(bad.constructor, APIResponseValidationError);
+  assert.ok(bad instanceof APIError);
+});
+
+test('per-call maxRetries overrides the client', async () => {
+  await mock.fault({ method: 'GET', status: 503, times: 5, retry_after: '0' });
+  const before = (await mock.requests()).count;
+  const err = await portkey.apiKeys.list({}, { maxRetries: 0, headers: { 'x-trace': 't1', skip: undefined } }).catch((e) => e);
+  assert.ok(err instanceof InternalServerError);
+  assert.equal((await mock.requests()).count - before, 1);
+});
+
+test('InvalidParameterError names the parameter and nothing is sent', async () => {
+  const before = (await mock.requests()).count;
+  const cases = [
+    [() => portkey.apiKeys.retrieve({ id: '' }), 'id'],
+    [() => portkey.apiKeys.retrieve({}), 'id'],
+    [() => portkey.apiKeys.retrieve('some-id'), 'params'],
+    [() => portkey.apiKeys.create({ name: 'x', type: 'team', 'sub-type': 'service', scopes: [] }), 'type'],
+    [() => portkey.apiKeys.list({ page_size: 'ten' }), 'page_size'],
+    [() => portkey.virtualKeys.retrieve({ slug: 42 }), 'slug'],
+    [() => portkey.apiKeys.list({}, { timeout: -1 }), 'timeout'],
+    [() => portkey.apiKeys.list({}, { headers: { 'bad name': 'x' } }), 'headers'],
+    [() => portkey.apiKeys.list({}, { headers: { 'x-ok': 'line\nbreak' } }), 'headers'],
+  ];
+  for (const [call, param] of cases) {
+    const p = call();
+    assert.ok(p instanceof Promise, 'errors arrive as rejections');
+    const err = await p.catch((e) => e);
+    assert.equal(err.constructor, InvalidParameterError, `${err.name}: ${err.message}`);
+    assert.ok(err instanceof PortkeyError);
+    assert.ok(!(err instanceof APIError));
+    assert.equal(err.param, param, err.message);
+  }
+  assert.equal((await mock.requests()).count, before);
+});
+
+test('a missing API key is a PortkeyError at construction', async () => {
+  const r = await runNode(['-e', `
+    const Portkey = require('portkey-ai');
+    try { new Portkey(); console.log('constructed?!'); }
+    catch (e) { console.log(JSON.stringify({ name: e.name, pk: e instanceof Portkey.PortkeyError, message: e.message })); }
+  `], { env: { PORTKEY_API_KEY: '' } });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.name, 'PortkeyError');
+  assert.ok(out.pk);
+  assert.match(out.message, /API key is missing.*PORTKEY_API_KEY/);
+});
+
+test('the User-Agent names the package, node and its version', async () => {
+  await portkey.apiKeys.list();
+  const { requests } = await mock.requests();
+  const ua = requests.at(-1).user_agent;
+  assert.ok(ua.includes(`node/${process.version}`), ua);
+  assert.match(ua, /^portkey-ai\/\d+\.\d+\.\d+/);
+  assert.equal(requests.at(-1).api_key_present, true);
+});
+
+test('the process exits promptly after its last call (success and failure)', async () => {
+  for (const mode of ['ok', 'fail']) {
+    const r = await runNode([path.join(here, 'fixtures', 'one_call.cjs'), mode], {
+      env: { PORTKEY_API_KEY: API_KEY, PORTKEY_BASE_URL: mock.baseURL },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, mode === 'ok' ? /^ok 0/ : /^err NotFoundError/);
+    assert.ok(r.ms < 2000, `took ${r.ms} ms to exit`);
+  }
+});
+
+test('a Rust panic rejects the Promise instead of killing the process', async () => {
+  const r = await runNode([path.join(here, 'fixtures', 'panic.cjs')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rejected: .*deliberate panic/);
+  assert.match(r.stdout, /still alive/);
+});

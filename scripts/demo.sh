@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make demo: start the local control plane with the example fixtures and run the quickstart in
+# Rust, Python and Node against it, printing what each gets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=$(mktemp)
+./target/release/portkey-mock --port 0 --fixtures examples/fixtures.json >"$out" &
+mock=$!
+trap 'kill $mock 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 100); do
+  grep -q '^listening on ' "$out" && break
+  sleep 0.05
+done
+root=$(sed -n 's/^listening on //p' "$out" | head -n1)
+[ -n "$root" ] || { echo "portkey-mock did not start" >&2; exit 1; }
+
+export PORTKEY_BASE_URL="$root/v1" PORTKEY_API_KEY=pk-local-demo
+echo "local control plane: $PORTKEY_BASE_URL"
+
+reset() { curl -sf -X POST "$root/__mock/reset" >/dev/null; }
+
+echo; echo "== Rust (crates/portkey/examples/quickstart.rs)"
+reset; ./target/release/examples/quickstart
+echo; echo "== Python (python/examples/quickstart.py)"
+reset; python/.venv/bin/python python/examples/quickstart.py
+echo; echo "== Node (node/examples/quickstart.mjs)"
+reset; node node/examples/quickstart.mjs
