@@ -1,0 +1,51 @@
+// Per-call time of `apiKeys.retrieve` with the official SDK (npm portkey-ai@3.1.0).
+//
+// node official_node.mjs --base-url http://127.0.0.1:18080/v1 --calls 3000 \
+//     --concurrency 16 --per-caller 300 [--sdk-dir bench/.scratch/official-node]
+// -> {"sequential_us": ..., "concurrent16_us": ...}
+//
+// The official package has the same npm name as ours, so it is loaded from the scratch
+// project (--sdk-dir) explicitly rather than by bare-name resolution from this file.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values: a } = parseArgs({
+  options: {
+    'base-url': { type: 'string', default: process.env.PORTKEY_BASE_URL ?? 'http://127.0.0.1:18080/v1' },
+    'api-key': { type: 'string', default: process.env.PORTKEY_API_KEY ?? 'pk-bench' },
+    calls: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '16' },
+    'per-caller': { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '200' },
+    'sdk-dir': { type: 'string', default: path.join(here, '.scratch', 'official-node') },
+  },
+});
+const calls = Number(a.calls);
+const concurrency = Number(a.concurrency);
+const perCaller = Number(a['per-caller']);
+const warmup = Number(a.warmup);
+
+// 3.1.0 is CommonJS; `Portkey` is a named export (the default export is not the class under ESM).
+const require = createRequire(path.join(path.resolve(a['sdk-dir']), 'package.json'));
+const { Portkey } = require('portkey-ai');
+const portkey = new Portkey({ apiKey: a['api-key'], baseURL: a['base-url'] });
+
+for (let i = 0; i < warmup; i++) await portkey.apiKeys.retrieve({ id: 'x' });
+
+let start = performance.now();
+for (let i = 0; i < calls; i++) await portkey.apiKeys.retrieve({ id: 'x' });
+const sequentialUs = ((performance.now() - start) * 1000) / calls;
+
+// N async callers on one client, each awaiting its calls in turn.
+const caller = async () => {
+  for (let i = 0; i < perCaller; i++) await portkey.apiKeys.retrieve({ id: 'x' });
+};
+start = performance.now();
+await Promise.all(Array.from({ length: concurrency }, caller));
+const concurrentUs = ((performance.now() - start) * 1000) / (concurrency * perCaller);
+
+console.log(JSON.stringify({ sequential_us: sequentialUs, [`concurrent${concurrency}_us`]: concurrentUs }));
