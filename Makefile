@@ -22,7 +22,7 @@ build-rust:
 $(VENV)/.installed: python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install --quiet "maturin>=1.5,<2" "pytest>=7"
+	$(VPY) -m pip install --quiet "maturin>=1.9.4,<2" "pytest>=7"
 	touch $@
 
 build-python: $(VENV)/.installed

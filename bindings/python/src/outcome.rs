@@ -1,0 +1,126 @@
+//! What a call hands back to Python: one tuple, for success and failure alike.
+//!
+//! `(kind, status, headers, body, message, detail)`: `kind` is None on success, else the name of
+//! the exception class as the core decides it (`Error::class_name`). Errors cross as
+//! data rather than as exceptions raised here: Python picks the exception class in one place
+//! (`portkey_ai._exceptions.from_outcome`), so the class hierarchy stays plain Python and this
+//! crate never imports the package (no import cycle, nothing to look up per error).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use portkey::{Error, RawResponse};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+
+/// A call's result, converted to a Python tuple only once the GIL is held.
+pub enum Outcome {
+    Ok(RawResponse),
+    Err(Error),
+    /// A Rust panic, caught: the process stays alive and Python raises `PortkeyError`.
+    Panic(String),
+}
+
+impl<'py> IntoPyObject<'py> for Outcome {
+    type Target = PyTuple;
+    type Output = Bound<'py, PyTuple>;
+    type Error = PyErr;
+
+    // (kind, status, headers, body, message, detail); see the module comment.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let none = || py.None().into_bound(py);
+        let headers = |h: &[(String, String)]| -> PyResult<Bound<'py, PyAny>> {
+            Ok(PyList::new(py, h.iter().map(|(k, v)| (k.as_str(), v.as_str())))?.into_any())
+        };
+        let text = |s: &str| PyString::new(py, s).into_any();
+        let bytes = |b: &[u8]| PyBytes::new(py, b).into_any();
+        let items: [Bound<'py, PyAny>; 6] = match self {
+            Outcome::Ok(r) => [
+                none(),
+                r.status.into_pyobject(py)?.into_any(),
+                headers(&r.headers)?,
+                bytes(&r.body),
+                none(),
+                none(),
+            ],
+            Outcome::Err(e) => {
+                // The core names the exception class, so Python and Node cannot drift apart.
+                let kind = text(e.class_name());
+                let message = text(&e.to_string());
+                match e {
+                    Error::InvalidParam { param, .. } => {
+                        [kind, none(), none(), none(), message, text(&param)]
+                    }
+                    Error::Config { .. } | Error::Connection { .. } | Error::Timeout { .. } => {
+                        [kind, none(), none(), none(), message, none()]
+                    }
+                    Error::Decode { status, body, .. } => [
+                        kind,
+                        status.into_pyobject(py)?.into_any(),
+                        none(),
+                        bytes(body.as_bytes()),
+                        message,
+                        none(),
+                    ],
+                    Error::Status(s) => [
+                        kind,
+                        s.status.into_pyobject(py)?.into_any(),
+                        headers(&s.headers)?,
+                        bytes(s.body.as_bytes()),
+                        message,
+                        s.request_id.as_deref().map_or_else(none, text),
+                    ],
+                }
+            }
+            Outcome::Panic(message) => [
+                text("PortkeyError"),
+                none(),
+                none(),
+                none(),
+                text(&format!(
+                    "internal error in the Portkey core (please report it): {message}"
+                )),
+                none(),
+            ],
+        };
+        PyTuple::new(py, items)
+    }
+}
+
+pub fn invalid_param(param: &str, message: String) -> Error {
+    Error::InvalidParam {
+        param: param.to_owned(),
+        message,
+    }
+}
+
+pub fn invalid(param: &str, message: String) -> Outcome {
+    Outcome::Err(invalid_param(param, message))
+}
+
+pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
+}
+
+/// Runs a future to its end and turns a panic inside it into `Outcome::Panic`, for the asyncio
+/// path (`catch_unwind` covers the blocking path). Without it, pyo3-async-runtimes would set a
+/// `RustPanic` that is not a `PortkeyError`.
+pub struct CatchPanic<F>(pub Pin<Box<F>>);
+
+impl<F: Future<Output = Outcome>> Future for CatchPanic<F> {
+    type Output = PyResult<Outcome>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Ready(outcome)) => Poll::Ready(Ok(outcome)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Ok(Outcome::Panic(panic_message(payload)))),
+        }
+    }
+}

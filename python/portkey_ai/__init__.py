@@ -1,0 +1,49 @@
+"""Portkey control-plane SDK: `Portkey().api_keys`, `Portkey().virtual_keys`, and the
+awaitable `AsyncPortkey`, on the shared Rust core."""
+
+from ._client import AsyncPortkey, Portkey
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidParameterError,
+    NotFoundError,
+    PermissionDeniedError,
+    PortkeyError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._native import VERSION as __version__
+from ._response import GenericResponse, PortkeyObject
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = [
+    "Portkey",
+    "AsyncPortkey",
+    "PortkeyObject",
+    "GenericResponse",
+    "NOT_GIVEN",
+    "NotGiven",
+    "PortkeyError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "InvalidParameterError",
+    "__version__",
+]

@@ -1,0 +1,203 @@
+"""`Portkey` and `AsyncPortkey`: settings, the resources, and the one call path to the core."""
+
+from __future__ import annotations
+
+from ._native import NativeClient
+from ._exceptions import PortkeyError, from_outcome
+from ._types import NotGiven
+from .resources.api_keys import ApiKeys, AsyncApiKeys
+from .resources.virtual_keys import AsyncVirtualKeys, VirtualKeys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional, TypeVar
+
+    from ._response import PortkeyObject
+    from ._types import NotGivenOr
+
+    _R = TypeVar("_R", bound=PortkeyObject)
+    _C = TypeVar("_C", bound="_BaseClient")
+
+__all__ = ["Portkey", "AsyncPortkey"]
+
+
+
+def _loads(data: bytes) -> Any:
+    # `json` (and the `re` and `enum` it pulls in) costs ~8 ms to import: deferred to the
+    # first answer, after which this name is `json.loads` itself.
+    global _loads
+    from json import loads
+
+    _loads = loads  # type: ignore[assignment]  # same call shape for our use
+    return loads(data)
+
+
+def _native_client(
+    api_key: Optional[str],
+    base_url: Optional[str],
+    timeout: Optional[float],
+    max_retries: Optional[int],
+) -> NativeClient:
+    try:
+        return NativeClient(api_key, base_url, timeout, max_retries)
+    except ValueError as e:  # the core's message: no key, bad URL, bad setting
+        raise PortkeyError(str(e)) from None
+
+
+def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, str]]:
+    if extra_headers is None or type(extra_headers) is dict:
+        return extra_headers
+    return dict(extra_headers)
+
+
+class _BaseClient:
+    _native: NativeClient
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
+        # The API key lives only in the native client (never in a Python attribute), so no
+        # repr, pickle or vars() of this object can show it.
+        self._native = _native_client(api_key, base_url, timeout, max_retries)
+
+    @property
+    def base_url(self) -> str:
+        return self._native.base_url
+
+    @property
+    def timeout(self) -> float:
+        """Per-attempt timeout in seconds."""
+        return self._native.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._native.max_retries
+
+    def with_options(
+        self: _C,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> _C:
+        """A new client with some settings replaced; the others are kept."""
+        try:
+            native = self._native.with_options(api_key, base_url, timeout, max_retries)
+        except ValueError as e:
+            raise PortkeyError(str(e)) from None
+        clone = type(self).__new__(type(self))
+        clone._setup(native)
+        return clone
+
+    def _setup(self, native: NativeClient) -> None:
+        self._native = native
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout}, "
+            f"max_retries={self.max_retries})"
+        )
+
+
+class Portkey(_BaseClient):
+    """A Portkey control-plane client.
+
+    `api_key` and `base_url` default to `PORTKEY_API_KEY` and `PORTKEY_BASE_URL`
+    (then `https://api.portkey.ai/v1`); `timeout` is per attempt, in seconds.
+    Safe to share between threads: calls release the GIL while they wait.
+    """
+
+    api_keys: ApiKeys
+    virtual_keys: VirtualKeys
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+        self._setup(self._native)
+
+    def _setup(self, native: NativeClient) -> None:
+        self._native = native
+        self.api_keys = ApiKeys(self)
+        self.virtual_keys = VirtualKeys(self)
+
+    def _call(
+        self,
+        op: str,
+        params: Dict[str, Any],
+        cls: type[_R],
+        timeout: NotGivenOr[Optional[float]],
+        max_retries: NotGivenOr[int],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> _R:
+        outcome = self._native.call(
+            op,
+            params,
+            None if isinstance(timeout, NotGiven) else timeout,
+            None if isinstance(max_retries, NotGiven) else max_retries,
+            _headers(extra_headers),
+        )
+        body = outcome[3]
+        if outcome[0] is None and body is not None:
+            return cls(_loads(body), outcome[2])
+        raise from_outcome(outcome)
+
+
+class AsyncPortkey(_BaseClient):
+    """The asyncio twin of `Portkey`: the same settings and methods, awaitable."""
+
+    api_keys: AsyncApiKeys
+    virtual_keys: AsyncVirtualKeys
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+        self._setup(self._native)
+
+    def _setup(self, native: NativeClient) -> None:
+        self._native = native
+        self.api_keys = AsyncApiKeys(self)
+        self.virtual_keys = AsyncVirtualKeys(self)
+
+    async def _call(
+        self,
+        op: str,
+        params: Dict[str, Any],
+        cls: type[_R],
+        timeout: NotGivenOr[Optional[float]],
+        max_retries: NotGivenOr[int],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> _R:
+        # An asyncio future resolved by the native runtime: the event loop never blocks.
+        outcome = await self._native.acall(
+            op,
+            params,
+            None if isinstance(timeout, NotGiven) else timeout,
+            None if isinstance(max_retries, NotGiven) else max_retries,
+            _headers(extra_headers),
+        )
+        body = outcome[3]
+        if outcome[0] is None and body is not None:
+            return cls(_loads(body), outcome[2])
+        raise from_outcome(outcome)

@@ -1,0 +1,210 @@
+"""The exception classes, and the one place a native failure becomes one of them.
+
+The native module returns failures as data, `(kind, status, headers, body, message, detail)`;
+`from_outcome` picks the class. Messages come from the Rust core and never contain the API key.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
+
+    Outcome = Tuple[
+        Optional[str],
+        Optional[int],
+        Optional[List[Tuple[str, str]]],
+        Optional[bytes],
+        Optional[str],
+        Optional[str],
+    ]
+
+__all__ = [
+    "PortkeyError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "InvalidParameterError",
+]
+
+
+class PortkeyError(Exception):
+    """Base class of every error this package raises."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIError(PortkeyError):
+    """A call to the API failed (the server answered badly, or did not answer)."""
+
+    body: Any
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status."""
+
+    status_code: int
+    request_id: Optional[str]
+    headers: Dict[str, str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        request_id: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        super().__init__(message, body=body)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.headers = headers if headers is not None else {}
+
+
+class BadRequestError(APIStatusError):
+    """400: the server refused the request."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing or invalid API key."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such object (or route)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests (after the retries)."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed (after the retries)."""
+
+
+class APIConnectionError(APIError):
+    """No answer: the connection failed or broke."""
+
+    def __init__(self, message: str = "Connection error.") -> None:
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """No complete answer within the timeout."""
+
+    def __init__(self, message: str = "Request timed out.") -> None:
+        super().__init__(message)
+
+
+class APIResponseValidationError(APIError):
+    """The server answered 2xx with a body that is not JSON."""
+
+    status_code: int
+
+    def __init__(self, message: str, *, status_code: int, body: Any = None) -> None:
+        super().__init__(message, body=body)
+        self.status_code = status_code
+
+
+class InvalidParameterError(PortkeyError, ValueError):
+    """Bad input, refused before anything was sent; `param` names the parameter."""
+
+    param: str
+
+    def __init__(self, message: str, *, param: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+_CLASSES: Dict[str, type[PortkeyError]] = {
+    cls.__name__: cls
+    for cls in (
+        PortkeyError,
+        APIError,
+        APIStatusError,
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+        APIConnectionError,
+        APITimeoutError,
+        APIResponseValidationError,
+        InvalidParameterError,
+    )
+}
+
+
+def headers_dict(pairs: Optional[List[Tuple[str, str]]]) -> Dict[str, str]:
+    """Header pairs as a dict; repeated names are joined with ", " as HTTP allows."""
+    out: Dict[str, str] = {}
+    for name, value in pairs or ():
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _body(raw: Optional[bytes]) -> Any:
+    if raw is None:
+        return None
+    import json  # deferred: importing json costs more than the rest of the package
+
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def from_outcome(outcome: Outcome) -> PortkeyError:
+    """The exception for a failed native call; `kind` is the class name the core chose."""
+    kind, status, headers, body, message, detail = outcome
+    message = message or "unknown error"
+    cls = _CLASSES.get(kind or "", PortkeyError)
+    if issubclass(cls, APIStatusError):
+        return cls(
+            message,
+            status_code=status or 0,
+            body=_body(body),
+            request_id=detail,
+            headers=headers_dict(headers),
+        )
+    if cls is InvalidParameterError:
+        # Per-call headers are `extra_headers` in Python (`headers` in the core and in Node).
+        param = "extra_headers" if detail == "headers" else detail or ""
+        return InvalidParameterError(message, param=param)
+    if cls is APIResponseValidationError:
+        raw = body.decode("utf-8", "replace") if body is not None else None
+        return APIResponseValidationError(message, status_code=status or 0, body=raw)
+    return cls(message)

@@ -1,0 +1,358 @@
+"""The public surface: docs snippets, settings, errors, secrets, per-call options."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import os
+import platform
+import subprocess
+import sys
+import time
+import warnings
+
+import pytest
+
+import portkey_ai
+from portkey_ai import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncPortkey,
+    InvalidParameterError,
+    NotFoundError,
+    Portkey,
+    PortkeyError,
+)
+from portkey_ai import _native
+from conftest import REPO, TEST_KEY, Mock
+
+
+def new_key(portkey: Portkey, name: str = "k") -> str:
+    created = portkey.api_keys.create(
+        name=name, type="organisation", sub_type="service", scopes=["completions.write"]
+    )
+    assert created.id
+    return created.id
+
+
+# --- the docs snippets, as written ------------------------------------------------------
+
+
+def test_docs_snippets_run_unchanged(mock: Mock) -> None:
+    portkey = Portkey()  # PORTKEY_API_KEY and PORTKEY_BASE_URL are set
+    api_key = portkey.api_keys.create(
+        name="API_KEY_NAME_0909",
+        type="organisation",
+        sub_type="service",
+        workspace_id="WORKSPACE_ID",
+        scopes=["logs.export", "logs.list", "logs.view"],
+    )
+    key_id = api_key.id
+    api_key = portkey.api_keys.retrieve(id=key_id)
+    assert api_key.name == "API_KEY_NAME_0909"
+    portkey.api_keys.update(
+        id=key_id,
+        name="API_KEY_NAME_0909_UPDATED",
+        rate_limits=[{"type": "requests", "unit": "rpm", "value": 100}],
+        scopes=["logs.export", "logs.list"],
+    )
+    updated = portkey.api_keys.retrieve(id=key_id)
+    assert updated.rate_limits is not None and updated.rate_limits[0].value == 100
+
+    portkey = Portkey(api_key="PORTKEY_API_KEY")
+    virtual_key = portkey.virtual_keys.create(name="openai-vk", provider="openai", key="sk-1")
+    slug = virtual_key.data.slug
+    virtual_key = portkey.virtual_keys.retrieve(slug=slug)
+    assert virtual_key.name == "openai-vk"
+
+
+def test_quickstart_example_runs(mock: Mock) -> None:
+    env = dict(os.environ)
+    out = subprocess.run(
+        [sys.executable, str(REPO / "python/examples/quickstart.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "gone: 404" in out.stdout
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def test_missing_api_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTKEY_API_KEY", raising=False)
+    for cls in (Portkey, AsyncPortkey):
+        with pytest.raises(PortkeyError, match="PORTKEY_API_KEY"):
+            cls()
+
+
+def test_bad_settings_are_portkey_errors(mock: Mock) -> None:
+    with pytest.raises(PortkeyError, match="base_url"):
+        Portkey(base_url="ftp://example.com")
+    with pytest.raises(PortkeyError, match="timeout"):
+        Portkey(timeout=-1)
+    with pytest.raises(PortkeyError, match="max_retries"):
+        Portkey(max_retries=-1)
+
+
+def test_settings_and_with_options(mock: Mock) -> None:
+    portkey = Portkey(timeout=5, max_retries=1)
+    assert (portkey.base_url, portkey.timeout, portkey.max_retries) == (mock.base_url, 5.0, 1)
+    other = portkey.with_options(timeout=2.5)
+    assert isinstance(other, Portkey)
+    assert (other.timeout, other.max_retries, portkey.timeout) == (2.5, 1, 5.0)
+    new_key(other)  # the API key was kept
+    assert mock.requests()[-1]["api_key_present"] is True
+    aother = AsyncPortkey().with_options(max_retries=0)
+    assert isinstance(aother, AsyncPortkey) and aother.max_retries == 0
+
+
+def test_api_key_never_shown(mock: Mock) -> None:
+    portkey = Portkey(api_key=TEST_KEY)
+    for text in (repr(portkey), str(portkey), repr(vars(portkey)), repr(portkey._native)):
+        assert TEST_KEY not in text and "secret" not in text, text
+    errors: list[PortkeyError] = []
+    for call in (
+        lambda: portkey.api_keys.retrieve(id="nope"),
+        lambda: portkey.api_keys.retrieve(id=""),
+        lambda: Portkey(api_key=TEST_KEY, base_url="http://127.0.0.1:9/v1", max_retries=0)
+        .api_keys.retrieve(id="x"),
+    ):
+        with pytest.raises(PortkeyError) as info:
+            call()
+        errors.append(info.value)
+    for e in errors:
+        assert TEST_KEY not in f"{e} {e!r} {vars(e)}"
+
+
+def test_user_agent_names_python_and_its_version(mock: Mock) -> None:
+    Portkey().api_keys.list()
+    ua = mock.requests()[-1]["user_agent"]
+    assert f"python/{platform.python_version()}" in ua, ua
+    assert f"portkey-ai/{portkey_ai.__version__}" in ua, ua
+
+
+def test_extra_headers_are_sent_but_cannot_replace_the_api_key(mock: Mock) -> None:
+    portkey = Portkey()
+    portkey.api_keys.list(extra_headers={"x-trace": "t"})
+    try:
+        portkey.api_keys.list(extra_headers={"x-portkey-api-key": "another"})
+    except InvalidParameterError:
+        pass  # refused before sending
+    else:
+        assert mock.requests()[-1]["api_key_present"] is True
+    with pytest.raises(InvalidParameterError):
+        portkey.api_keys.list(extra_headers={"x-trace": 1})  # type: ignore[dict-item]
+    with pytest.raises(InvalidParameterError):
+        portkey.api_keys.list(extra_headers={"x-trace": "a\r\nx-injected: 1"})
+
+
+# --- arguments ----------------------------------------------------------------------------
+
+
+def test_only_given_arguments_are_sent_and_none_is_null(mock: Mock) -> None:
+    portkey = Portkey()
+    created = portkey.virtual_keys.create(
+        name="vk", provider="openai", key="sk-1", note="keep me"
+    )
+    slug = created.data.slug
+    portkey.virtual_keys.update(slug=slug, name="vk2")  # note NOT_GIVEN: untouched
+    assert portkey.virtual_keys.retrieve(slug=slug).note == "keep me"
+    portkey.virtual_keys.update(slug=slug, note=None)  # explicit None: cleared
+    assert portkey.virtual_keys.retrieve(slug=slug).note is None
+
+
+def test_datetimes_become_rfc3339(mock: Mock) -> None:
+    portkey = Portkey()
+    key_id = new_key(portkey)
+    when = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    portkey.api_keys.update(id=key_id, expires_at=when)
+    assert portkey.api_keys.retrieve(id=key_id).expires_at == "2030-01-02T03:04:05Z"
+    naive = datetime.datetime(2031, 1, 1, 12, 0, 0)
+    portkey.api_keys.update(id=key_id, expires_at=naive)
+    stored = portkey.api_keys.retrieve(id=key_id).expires_at
+    assert stored is not None and stored.startswith("2031-01-01")
+
+
+def test_response_objects_can_be_passed_back(mock: Mock) -> None:
+    portkey = Portkey()
+    key_id = new_key(portkey)
+    portkey.api_keys.update(id=key_id, rate_limits=[{"type": "requests", "unit": "rpm", "value": 7}])
+    key = portkey.api_keys.retrieve(id=key_id)
+    other = new_key(portkey, "other")
+    portkey.api_keys.update(id=other, rate_limits=key.rate_limits)
+    assert portkey.api_keys.retrieve(id=other).rate_limits == [
+        {"type": "requests", "unit": "rpm", "value": 7}
+    ]
+
+
+def test_invalid_parameter_error_is_a_value_error(mock: Mock) -> None:
+    portkey = Portkey()
+    with pytest.raises(ValueError) as info:
+        portkey.api_keys.list(page_size=0)
+    assert isinstance(info.value, InvalidParameterError)
+    assert info.value.param == "page_size"
+    with pytest.raises(InvalidParameterError) as info2:
+        portkey.api_keys.update(id="k", name=object())
+    assert info2.value.param == "name"
+    with pytest.raises(InvalidParameterError) as info3:
+        portkey.api_keys.list(timeout=-5)
+    assert info3.value.param == "timeout"
+    with pytest.raises(InvalidParameterError) as info4:
+        portkey.api_keys.update(id="k", usage_limits={"credit_limit": float("nan")})
+    assert info4.value.param == "usage_limits.credit_limit"
+    assert mock.count() == 0  # nothing was sent
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def test_status_error_attributes(mock: Mock) -> None:
+    with pytest.raises(NotFoundError) as info:
+        Portkey().api_keys.retrieve(id="no-such-key")
+    e = info.value
+    assert isinstance(e, APIStatusError) and isinstance(e, portkey_ai.APIError)
+    assert e.status_code == 404
+    assert e.request_id and e.headers["x-request-id"] == e.request_id
+    assert e.headers["content-type"].startswith("application/json")
+    assert e.body["success"] is False and "not found" in e.body["data"]["message"]
+    assert "not found" in e.message and "404" in str(e)
+
+
+def test_status_classes_by_code(mock: Mock) -> None:
+    portkey = Portkey(max_retries=0)
+    for status, cls in [
+        (400, portkey_ai.BadRequestError),
+        (401, portkey_ai.AuthenticationError),
+        (403, portkey_ai.PermissionDeniedError),
+        (409, portkey_ai.ConflictError),
+        (422, portkey_ai.UnprocessableEntityError),
+        (429, portkey_ai.RateLimitError),
+        (500, portkey_ai.InternalServerError),
+        (502, portkey_ai.InternalServerError),
+        (418, APIStatusError),
+    ]:
+        mock.fault({"method": "GET", "status": status, "times": 1})
+        with pytest.raises(APIStatusError) as info:
+            portkey.api_keys.list()
+        assert type(info.value) is cls and info.value.status_code == status
+
+
+def test_malformed_body_is_a_validation_error(mock: Mock) -> None:
+    mock.fault({"method": "GET", "malformed": True, "times": 1})
+    with pytest.raises(portkey_ai.APIResponseValidationError) as info:
+        Portkey().api_keys.list()
+    assert info.value.status_code == 200 and isinstance(info.value.body, str)
+
+
+def test_connection_error(mock: Mock) -> None:
+    portkey = Portkey(base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        portkey.api_keys.list()
+    assert not isinstance(info.value, APITimeoutError)
+
+
+def test_per_call_timeout(mock: Mock) -> None:
+    portkey = Portkey()  # 60 s by default
+    mock.fault({"method": "GET", "delay_ms": 2000, "times": 1})
+    start = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        portkey.api_keys.list(timeout=0.2, max_retries=0)
+    assert time.monotonic() - start < 1.5
+    assert mock.count() == 1
+
+
+def test_a_panic_in_rust_is_a_portkey_error(mock: Mock) -> None:
+    portkey = Portkey()
+    with pytest.raises(PortkeyError, match="deliberate panic"):
+        portkey._call("__test__.panic", {}, portkey_ai.GenericResponse, 1.0, 0, None)
+    import asyncio
+
+    async def main() -> None:
+        client = AsyncPortkey()
+        with pytest.raises(PortkeyError, match="deliberate panic"):
+            await client._call("__test__.panic", {}, portkey_ai.GenericResponse, 1.0, 0, None)
+        await client.api_keys.list()  # still works
+
+    asyncio.run(main())
+    portkey.api_keys.list()  # still works
+
+
+# --- the surface matches the core -------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [Portkey, AsyncPortkey])
+def test_every_core_operation_has_a_documented_method(cls: type, mock: Mock) -> None:
+    client = cls()
+    for name, summary, params in _native.operations():
+        target = client
+        for part in name.split("."):
+            target = getattr(target, part)
+        assert target.__doc__.startswith(summary), name
+        assert inspect.iscoroutinefunction(target) == (cls is AsyncPortkey), name
+        accepted = inspect.signature(target).parameters
+        for param, _doc, _required in params:
+            assert param in accepted, f"{name} lacks {param}"
+        for option in ("timeout", "max_retries", "extra_headers"):
+            assert accepted[option].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_sync_and_async_signatures_match() -> None:
+    pairs = [
+        (portkey_ai.resources.ApiKeys, portkey_ai.resources.AsyncApiKeys),
+        (portkey_ai.resources.VirtualKeys, portkey_ai.resources.AsyncVirtualKeys),
+    ]
+    for sync_cls, async_cls in pairs:
+        for name, fn in vars(sync_cls).items():
+            if not name.startswith("_"):
+                assert inspect.signature(fn) == inspect.signature(getattr(async_cls, name))
+
+
+# --- fork ---------------------------------------------------------------------------------
+
+
+def test_client_works_in_a_forked_child(mock: Mock) -> None:
+    portkey = Portkey()
+    portkey.api_keys.list()  # the runtime and a pooled connection exist before the fork
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            import asyncio
+
+            async def from_child() -> str:
+                return (await AsyncPortkey().api_keys.list()).object
+
+            ok = portkey.api_keys.list().object == "list" and asyncio.run(from_child()) == "list"
+            code = 0 if ok else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30  # a child stuck on the parent's runtime would hang
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked child hung")
+        time.sleep(0.05)
+    assert os.waitstatus_to_exitcode(status) == 0
+    portkey.api_keys.list()  # the parent is unaffected
+
+
+def test_import_is_cheap() -> None:
+    code = (
+        "import sys, portkey_ai; "
+        "bad = [m for m in ('asyncio', 'typing', 'datetime', 'enum') if m in sys.modules]; "
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout

@@ -1,0 +1,154 @@
+"""Runs every shared scenario (tests/scenarios/*.json, see tests/README.md) through the public
+surface, once with `Portkey` and once with `AsyncPortkey`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+
+import portkey_ai
+from conftest import REPO, Mock
+
+SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*.json"))
+MISSING = object()
+
+
+def test_scenarios_exist() -> None:
+    assert len(SCENARIOS) >= 5, SCENARIOS
+
+
+def substitute(value, saved: dict):
+    if isinstance(value, str):
+        m = re.fullmatch(r"\$\{(\w+)\}", value)
+        if m:
+            if m.group(1) not in saved:
+                raise AssertionError(f"variable {m.group(1)} was never saved")
+            return saved[m.group(1)]
+        return value
+    if isinstance(value, list):
+        return [substitute(v, saved) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, saved) for k, v in value.items()}
+    return value
+
+
+def lookup(answer, path: str):
+    """Follows a dotted path through the response object (item access, list indexes)."""
+    node = answer
+    for part in path.split("."):
+        if isinstance(node, list):
+            index = int(part)
+            if index >= len(node):
+                return MISSING
+            node = node[index]
+        elif isinstance(node, portkey_ai.PortkeyObject):
+            if part not in node:
+                return MISSING
+            node = node[part]
+        else:
+            return MISSING
+    return node
+
+
+def plain(value):
+    if isinstance(value, portkey_ai.PortkeyObject):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def check(answer, path: str, matcher: dict, saved: dict, where: str) -> None:
+    value = lookup(answer, path)
+    for kind, expected in matcher.items():
+        expected = substitute(expected, saved)
+        if kind == "present":
+            assert (value is not MISSING) == expected, f"{where}: {path} present != {expected}"
+            continue
+        assert value is not MISSING, f"{where}: {path} is missing in {answer}"
+        if kind == "equals":
+            assert plain(value) == expected, f"{where}: {path} = {value!r}, want {expected!r}"
+            assert value == expected  # the wrapped value compares equal too
+        elif kind == "not_equals":
+            assert plain(value) != expected, f"{where}: {path} = {value!r}, want != it"
+        elif kind == "matches":
+            assert isinstance(value, str) and re.search(expected, value), (
+                f"{where}: {path} = {value!r} does not match {expected!r}"
+            )
+        elif kind == "length":
+            assert len(value) == expected, f"{where}: len({path}) = {len(value)}, want {expected}"
+        else:
+            raise AssertionError(f"{where}: unknown matcher {kind!r}")
+
+
+async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
+    mock.reset()
+    cls = portkey_ai.AsyncPortkey if asynchronous else portkey_ai.Portkey
+    default_client = cls()
+    saved: dict = {}
+    for i, step in enumerate(scenario["steps"]):
+        where = f"{scenario['name']} / step {i} ({step['call']})"
+        unknown = set(step) - {
+            "call", "params", "client", "fault", "expect", "error", "save", "sent", "last_path"
+        }
+        assert not unknown, f"{where}: unknown step keys {unknown}"
+        client = default_client
+        if "client" in step:
+            settings = step["client"]
+            client = cls(
+                timeout=settings["timeout_ms"] / 1000 if "timeout_ms" in settings else None,
+                max_retries=settings.get("max_retries"),
+            )
+        if "fault" in step:
+            mock.fault(step["fault"])
+        target = client
+        for part in step["call"].split("."):
+            target = getattr(target, part)
+        params = substitute(step.get("params", {}), saved)
+        before = mock.count()
+        answer = error = None
+        try:
+            answer = target(**params)
+            if asynchronous:
+                answer = await answer
+        except portkey_ai.PortkeyError as e:
+            error = e
+        after = mock.count()
+
+        if "error" in step:
+            spec = step["error"]
+            assert error is not None, f"{where}: expected {spec['class']}, got {answer}"
+            assert type(error).__name__ == spec["class"], (
+                f"{where}: expected {spec['class']}, got {type(error).__name__}: {error}"
+            )
+            if "status" in spec:
+                assert error.status_code == spec["status"], where
+            if "param" in spec:
+                assert error.param == spec["param"], f"{where}: {error.param} ({error})"
+            if "message_contains" in spec:
+                assert spec["message_contains"] in str(error), f"{where}: {error}"
+        else:
+            assert error is None, f"{where}: unexpected {type(error).__name__}: {error}"
+            assert isinstance(answer, portkey_ai.PortkeyObject), where
+            for path, matcher in step.get("expect", {}).items():
+                check(answer, path, matcher, saved, where)
+            for name, path in step.get("save", {}).items():
+                value = lookup(answer, path)
+                assert value is not MISSING, f"{where}: cannot save {path}"
+                saved[name] = plain(value)
+        if "sent" in step:
+            assert after - before == step["sent"], (
+                f"{where}: mock received {after - before} requests, want {step['sent']}"
+            )
+        if "last_path" in step:
+            assert mock.requests()[-1]["path"] == step["last_path"], where
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario(path, mode: str, mock: Mock) -> None:
+    scenario = json.loads(path.read_text())
+    asyncio.run(run(scenario, mock, asynchronous=mode == "async"))
