@@ -1,96 +1,93 @@
-"""Per-call time of `portkey.api_keys.retrieve` against the bench stand-in server.
+"""Per-call time of `portkey.api_keys.retrieve` with this package, for `make bench`.
 
-    /work/shared/bench/server.sh start          # nginx on 127.0.0.1:18080
-    python bench/bench_retrieve.py [--calls N] [--threads 16] [--async]
+bench/run.py runs it beside the official SDK with the same arguments and procedure:
 
-Prints one line per mode: microseconds per call (median of 5 rounds) and calls per second.
-Set PORTKEY_BENCH_URL to use another server (default http://127.0.0.1:18080/v1).
+    python python/bench/bench_retrieve.py --base-url http://127.0.0.1:18080/v1 --calls 3000 \\
+        --concurrency 16 --per-caller 300
+    -> {"sequential_us": ..., "concurrent16_us": ...}
+
+The concurrent phase is N threads sharing one client: it shows the GIL is released while a
+call waits. `--async` adds the AsyncPortkey figures (same procedure on asyncio tasks).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
-import statistics
 import threading
 import time
 
 from portkey_ai import AsyncPortkey, Portkey
-
-KEY_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
 
 
 def sequential(portkey: Portkey, calls: int) -> float:
     retrieve = portkey.api_keys.retrieve
     start = time.perf_counter()
     for _ in range(calls):
-        retrieve(id=KEY_ID)
-    return (time.perf_counter() - start) / calls
+        retrieve(id="x")
+    return (time.perf_counter() - start) * 1e6 / calls
 
 
-def threaded(portkey: Portkey, calls: int, threads: int) -> float:
-    per_thread = calls // threads
-    barrier = threading.Barrier(threads + 1)
+def threaded(portkey: Portkey, callers: int, per_caller: int) -> float:
+    barrier = threading.Barrier(callers + 1)
 
     def work() -> None:
         retrieve = portkey.api_keys.retrieve
         barrier.wait()
-        for _ in range(per_thread):
-            retrieve(id=KEY_ID)
+        for _ in range(per_caller):
+            retrieve(id="x")
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
+    workers = [threading.Thread(target=work) for _ in range(callers)]
     for w in workers:
         w.start()
     barrier.wait()
     start = time.perf_counter()
     for w in workers:
         w.join()
-    return (time.perf_counter() - start) / (per_thread * threads)
+    return (time.perf_counter() - start) * 1e6 / (callers * per_caller)
 
 
-def asynchronous(portkey: AsyncPortkey, calls: int, concurrency: int) -> float:
+def asynchronous(portkey: AsyncPortkey, callers: int, per_caller: int) -> float:
+    import asyncio
+
     async def run() -> float:
-        retrieve = portkey.api_keys.retrieve
-        per_task = calls // concurrency
-
         async def work() -> None:
-            for _ in range(per_task):
-                await retrieve(id=KEY_ID)
+            for _ in range(per_caller):
+                await portkey.api_keys.retrieve(id="x")
 
         start = time.perf_counter()
-        await asyncio.gather(*(work() for _ in range(concurrency)))
-        return (time.perf_counter() - start) / (per_task * concurrency)
+        await asyncio.gather(*(work() for _ in range(callers)))
+        return (time.perf_counter() - start) * 1e6 / (callers * per_caller)
 
     return asyncio.run(run())
 
 
-def report(name: str, rounds: list[float]) -> None:
-    per_call = statistics.median(rounds)
-    print(f"{name:<28} {per_call * 1e6:8.1f} us/call  {1 / per_call:10.0f} calls/s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--base-url", default=os.environ.get("PORTKEY_BASE_URL", "http://127.0.0.1:18080/v1"))
+    parser.add_argument("--api-key", default=os.environ.get("PORTKEY_API_KEY", "pk-bench"))
+    parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--per-caller", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--async", dest="use_async", action="store_true")
     args = parser.parse_args()
-    base_url = os.environ.get("PORTKEY_BENCH_URL", "http://127.0.0.1:18080/v1")
-    portkey = Portkey(api_key="pk-bench", base_url=base_url, max_retries=0)
-    sequential(portkey, 200)  # warm up: connection, runtime, caches
-    report("sequential", [sequential(portkey, args.calls) for _ in range(args.rounds)])
-    report(
-        f"{args.threads} threads, one client",
-        [threaded(portkey, args.calls, args.threads) for _ in range(args.rounds)],
-    )
-    aportkey = AsyncPortkey(api_key="pk-bench", base_url=base_url, max_retries=0)
-    asynchronous(aportkey, 200, 1)
-    report("async, one at a time", [asynchronous(aportkey, args.calls, 1) for _ in range(args.rounds)])
-    report(
-        f"async, {args.threads} concurrent",
-        [asynchronous(aportkey, args.calls, args.threads) for _ in range(args.rounds)],
-    )
+
+    portkey = Portkey(api_key=args.api_key, base_url=args.base_url)
+    sequential(portkey, args.warmup)
+    result = {
+        "sequential_us": sequential(portkey, args.calls),
+        f"concurrent{args.concurrency}_us": threaded(portkey, args.concurrency, args.per_caller),
+    }
+    if args.use_async:
+        aportkey = AsyncPortkey(api_key=args.api_key, base_url=args.base_url)
+        asynchronous(aportkey, 1, args.warmup)
+        result["async_sequential_us"] = asynchronous(aportkey, 1, args.calls // 10)
+        result[f"async_concurrent{args.concurrency}_us"] = asynchronous(
+            aportkey, args.concurrency, args.per_caller
+        )
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
