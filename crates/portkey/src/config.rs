@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
-use crate::transport::{HeaderMap, HeaderValue, ReqwestTransport, Transport};
+use crate::transport::{HeaderMap, HeaderValue, HyperTransport, Transport};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.portkey.ai/v1";
 pub const API_KEY_ENV: &str = "PORTKEY_API_KEY";
@@ -94,7 +94,7 @@ impl ClientBuilder {
         let transport = match self.transport {
             Some(t) => t,
             None => Arc::new(
-                ReqwestTransport::new(timeout.min(Duration::from_secs(10)))
+                HyperTransport::new(timeout.min(Duration::from_secs(10)))
                     .map_err(|message| Error::Config { message })?,
             ),
         };
@@ -134,10 +134,10 @@ fn resolve(arg: Option<String>, env: Option<String>, default: Option<&str>) -> O
 
 fn check_base_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed).map_err(|e| Error::Config {
+    let parsed: hyper::Uri = trimmed.parse().map_err(|e| Error::Config {
         message: format!("base_url {trimmed:?} is not a URL: {e}"),
     })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !matches!(parsed.scheme_str(), Some("http" | "https")) || parsed.host().is_none() {
         return Err(Error::Config {
             message: format!("base_url {trimmed:?} must start with http:// or https://"),
         });

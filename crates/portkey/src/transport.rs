@@ -1,4 +1,4 @@
-//! The seam between the client and the network. `ReqwestTransport` is the real one; tests
+//! The seam between the client and the network. `HyperTransport` is the real one; tests
 //! can plug in their own to script answers and failures without sockets.
 
 use std::future::Future;
@@ -6,7 +6,11 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http_body_util::{BodyExt, Full};
+pub use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 
 use crate::error::Headers;
 use crate::operation::Method;
@@ -51,41 +55,62 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: HttpRequest) -> SendFuture<'_>;
 }
 
-/// The production transport: one reqwest connection pool, rustls for TLS.
-pub struct ReqwestTransport {
-    http: reqwest::Client,
+/// The production transport: one hyper connection pool (HTTP/1.1 keep-alive), rustls for TLS.
+pub struct HyperTransport {
+    http: hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
 }
 
-impl ReqwestTransport {
+impl HyperTransport {
     pub fn new(connect_timeout: Duration) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .tcp_nodelay(true)
+        let mut tcp = HttpConnector::new();
+        tcp.set_connect_timeout(Some(connect_timeout));
+        tcp.set_nodelay(true);
+        // The TLS layer below decides per URL; the TCP connector must let https through.
+        tcp.enforce_http(false);
+        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(std::sync::Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .map_err(|e| format!("TLS setup failed: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(ReqwestTransport { http })
+            .build(tls);
+        Ok(HyperTransport { http })
     }
 
-    async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let method = match request.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Delete => reqwest::Method::DELETE,
+            Method::Get => hyper::Method::GET,
+            Method::Post => hyper::Method::POST,
+            Method::Put => hyper::Method::PUT,
+            Method::Delete => hyper::Method::DELETE,
         };
-        let mut builder = self
-            .http
-            .request(method, &request.url)
-            .timeout(request.timeout)
-            .headers(request.headers);
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
-        let response = builder.send().await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
+        let mut outgoing = hyper::Request::builder()
+            .method(method)
+            .uri(&request.url)
+            .body(Full::new(request.body.unwrap_or_default()))
+            // The client checked the base URL and encoded the path, so this is a bug if hit.
+            .map_err(|e| TransportError::Connect(format!("invalid request URL: {e}")))?;
+        *outgoing.headers_mut() = request.headers;
+        let response = self.http.request(outgoing).await.map_err(|e| {
+            let message = chain(&e);
+            if e.is_connect() {
+                TransportError::Connect(message)
+            } else {
+                TransportError::Io(message)
+            }
+        })?;
+        let (parts, body) = response.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| TransportError::Io(chain(&e)))?
+            .to_bytes();
+        let headers = parts
+            .headers
             .iter()
             .map(|(k, v)| {
                 (
@@ -94,35 +119,67 @@ impl ReqwestTransport {
                 )
             })
             .collect();
-        let body = response.bytes().await.map_err(classify)?;
         Ok(HttpResponse {
-            status,
+            status: parts.status.as_u16(),
             headers,
             body,
         })
     }
 }
 
-impl Transport for ReqwestTransport {
+impl Transport for HyperTransport {
     fn send(&self, request: HttpRequest) -> SendFuture<'_> {
-        Box::pin(self.send_inner(request))
+        let timeout = request.timeout;
+        Box::pin(async move {
+            // One deadline for the whole exchange, body included: a server that sends headers
+            // and then stalls still ends in a timeout.
+            tokio::time::timeout(timeout, self.exchange(request))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(TransportError::Timeout(format!(
+                        "no complete answer within {timeout:?}"
+                    )))
+                })
+        })
     }
 }
 
-fn classify(error: reqwest::Error) -> TransportError {
-    // The whole source chain: reqwest's own text is only "error sending request".
+/// The error with its causes: hyper's own text is only "client error (Connect)".
+fn chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
-    let mut source = std::error::Error::source(&error);
+    let mut source = error.source();
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    if error.is_timeout() {
-        TransportError::Timeout(message)
-    } else if error.is_connect() {
-        TransportError::Connect(message)
-    } else {
-        TransportError::Io(message)
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn https_is_set_up_and_a_refused_connection_is_a_connect_error() {
+        let transport = HyperTransport::new(Duration::from_secs(2)).expect("TLS config builds");
+        for url in [
+            "https://127.0.0.1:9/v1/api-keys/x",
+            "http://127.0.0.1:9/v1/api-keys/x",
+        ] {
+            let request = HttpRequest {
+                method: Method::Get,
+                url: url.to_owned(),
+                headers: HeaderMap::new(),
+                body: None,
+                timeout: Duration::from_secs(2),
+            };
+            match transport.send(request).await {
+                Err(TransportError::Connect(message)) => {
+                    assert!(message.contains("refused"), "{message}")
+                }
+                other => panic!("{url}: expected a connect error, got {other:?}"),
+            }
+        }
     }
 }
