@@ -10,7 +10,7 @@ MOCK := $(ROOT)/target/release/portkey-mock
 export PORTKEY_MOCK_BIN := $(MOCK)
 DEMO_PORT ?= 8787
 
-.PHONY: all build build-rust build-python build-node test test-rust test-python test-node lint demo bench clean
+.PHONY: all build build-rust build-python build-node test test-rust test-python test-node test-packaging lint demo bench clean
 
 all: build
 
@@ -34,7 +34,7 @@ node/node_modules/.package-lock.json: node/package.json
 build-node: build-rust node/node_modules/.package-lock.json
 	cd node && npm run build --silent
 
-test: lint test-rust test-python test-node
+test: lint test-rust test-python test-node test-packaging
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -50,6 +50,9 @@ test-python: build-rust build-python
 
 test-node: build-node
 	cd node && npm test
+
+test-packaging: build-rust build-node
+	bash scripts/test-packaging.sh
 
 demo: build
 	@bash scripts/demo.sh $(DEMO_PORT)
