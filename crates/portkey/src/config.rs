@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
+use crate::proxy;
 use crate::transport::{HeaderMap, HeaderValue, HyperTransport, Transport};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.portkey.ai/v1";
@@ -25,6 +26,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
     language: Option<String>,
+    proxy: Option<String>,
     transport: Option<Arc<dyn Transport>>,
 }
 
@@ -68,6 +70,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every call through this proxy (`http://user:pass@host:port`), whatever the
+    /// `https_proxy` / `http_proxy` / `no_proxy` variables say. Without it those are used.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Replaces the network (tests script answers through this).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
@@ -94,8 +103,14 @@ impl ClientBuilder {
         let transport = match self.transport {
             Some(t) => t,
             None => Arc::new(
-                HyperTransport::new(timeout.min(Duration::from_secs(10)))
-                    .map_err(|message| Error::Config { message })?,
+                HyperTransport::new(
+                    timeout.min(Duration::from_secs(10)),
+                    match &self.proxy {
+                        Some(url) => Some(proxy::fixed(url)),
+                        None => proxy::from_env(&env),
+                    },
+                )
+                .map_err(|message| Error::Config { message })?,
             ),
         };
         let language = self.language.unwrap_or_else(|| "rust".to_owned());

@@ -15,6 +15,7 @@ mod error;
 pub mod models;
 pub mod operation;
 pub mod ops;
+mod proxy;
 mod request;
 pub mod resources;
 mod response;

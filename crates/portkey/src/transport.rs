@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -10,10 +11,12 @@ use http_body_util::{BodyExt, Full};
 pub use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioExecutor;
 
 use crate::error::Headers;
 use crate::operation::Method;
+use crate::proxy::ProxyConnector;
 
 /// A fully built request.
 #[derive(Debug, Clone)]
@@ -55,18 +58,22 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: HttpRequest) -> SendFuture<'_>;
 }
 
-/// The production transport: one hyper connection pool (HTTP/1.1 keep-alive), rustls for TLS.
+/// The production transport: one hyper connection pool (HTTP/1.1 keep-alive), rustls for TLS,
+/// and proxies from the environment (see `proxy.rs`).
 pub struct HyperTransport {
-    http: hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: hyper_util::client::legacy::Client<HttpsConnector<ProxyConnector>, Full<Bytes>>,
+    /// Kept to add `Proxy-Authorization` to plain-http requests sent to a proxy.
+    proxy: Option<Arc<Matcher>>,
 }
 
 impl HyperTransport {
-    pub fn new(connect_timeout: Duration) -> Result<Self, String> {
+    pub fn new(connect_timeout: Duration, proxy: Option<Matcher>) -> Result<Self, String> {
         let mut tcp = HttpConnector::new();
         tcp.set_connect_timeout(Some(connect_timeout));
         tcp.set_nodelay(true);
         // The TLS layer below decides per URL; the TCP connector must let https through.
         tcp.enforce_http(false);
+        let proxy = proxy.map(Arc::new);
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(std::sync::Arc::new(
                 rustls::crypto::ring::default_provider(),
@@ -74,11 +81,14 @@ impl HyperTransport {
             .map_err(|e| format!("TLS setup failed: {e}"))?
             .https_or_http()
             .enable_http1()
-            .wrap_connector(tcp);
+            .wrap_connector(ProxyConnector {
+                tcp,
+                matcher: proxy.clone(),
+            });
         let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .build(tls);
-        Ok(HyperTransport { http })
+        Ok(HyperTransport { http, proxy })
     }
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
@@ -95,6 +105,11 @@ impl HyperTransport {
             // The client checked the base URL and encoded the path, so this is a bug if hit.
             .map_err(|e| TransportError::Connect(format!("invalid request URL: {e}")))?;
         *outgoing.headers_mut() = request.headers;
+        if let Some(auth) = self.plain_proxy_auth(outgoing.uri()) {
+            outgoing
+                .headers_mut()
+                .insert(hyper::header::PROXY_AUTHORIZATION, auth);
+        }
         let response = self.http.request(outgoing).await.map_err(|e| {
             let message = chain(&e);
             if e.is_connect() {
@@ -124,6 +139,17 @@ impl HyperTransport {
             headers,
             body,
         })
+    }
+}
+
+impl HyperTransport {
+    /// Credentials for an HTTP proxy travel on each request; an https URL's go on the CONNECT.
+    fn plain_proxy_auth(&self, uri: &hyper::Uri) -> Option<HeaderValue> {
+        if uri.scheme_str() != Some("http") {
+            return None;
+        }
+        let intercept = self.proxy.as_ref()?.intercept(uri)?;
+        intercept.basic_auth().cloned()
     }
 }
 
@@ -162,7 +188,8 @@ mod tests {
 
     #[tokio::test]
     async fn https_is_set_up_and_a_refused_connection_is_a_connect_error() {
-        let transport = HyperTransport::new(Duration::from_secs(2)).expect("TLS config builds");
+        let transport =
+            HyperTransport::new(Duration::from_secs(2), None).expect("TLS config builds");
         for url in [
             "https://127.0.0.1:9/v1/api-keys/x",
             "http://127.0.0.1:9/v1/api-keys/x",
