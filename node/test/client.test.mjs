@@ -241,3 +241,21 @@ test('a Rust panic rejects the Promise instead of killing the process', async ()
   assert.match(r.stdout, /rejected: .*deliberate panic/);
   assert.match(r.stdout, /still alive/);
 });
+
+test('every core operation has a method returning a Promise', async () => {
+  const { operations } = await import('../lib/native.js').then((m) => m.default ?? m);
+  const portkey = new Portkey({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
+  const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const names = operations();
+  assert.ok(names.includes('api_keys.rotate'), names.join(', '));
+  for (const name of names) {
+    const parts = name.split('.').map(camel);
+    const owner = parts.slice(0, -1).reduce((o, p) => o?.[p], portkey);
+    const method = owner?.[parts.at(-1)];
+    assert.equal(typeof method, 'function', `${parts.join('.')} is missing`);
+    // Bad input is refused before sending, so this settles at once without a server.
+    const pending = method.call(owner, { '': 1 });
+    assert.ok(pending instanceof Promise, name);
+    await assert.rejects(pending, named.PortkeyError);
+  }
+});

@@ -143,6 +143,13 @@ impl NativeClient {
     }
 }
 
+/// The operation names the core knows (`api_keys.retrieve`), so the JS test suite can check
+/// that every one has a method without this crate changing when operations are added.
+#[napi]
+pub fn operations() -> Vec<&'static str> {
+    portkey::ops::OPERATIONS.iter().map(|op| op.name).collect()
+}
+
 /// Test hook: panics inside an async task, to prove the panic becomes a rejected Promise.
 #[napi(js_name = "__panicForTest")]
 pub async fn panic_for_test() -> Result<()> {
