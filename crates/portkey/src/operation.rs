@@ -110,8 +110,6 @@ pub struct Operation {
     /// Whether unknown parameters go into the body (the official SDKs' `**kwargs`); when
     /// false an unknown parameter is an error, so a typo is caught before anything is sent.
     pub extra_body: bool,
-    /// Whether a successful answer is a list page (`{object, total, data}`).
-    pub returns_list: bool,
     pub summary: &'static str,
 }
 

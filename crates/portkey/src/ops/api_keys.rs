@@ -85,7 +85,6 @@ pub const CREATE: Operation = Operation {
         equals: "user",
     }],
     extra_body: true,
-    returns_list: false,
     summary: "Create an API key. The answer holds the full secret, shown only this once.",
 };
 
@@ -104,7 +103,6 @@ pub const LIST: Operation = Operation {
     ],
     rules: &[],
     extra_body: false,
-    returns_list: true,
     summary: "List API keys, one page at a time, with the total count.",
 };
 
@@ -115,7 +113,6 @@ pub const RETRIEVE: Operation = Operation {
     params: &[path("id", "id", "The key's id.")],
     rules: &[],
     extra_body: false,
-    returns_list: false,
     summary: "Retrieve an API key; its secret is shown masked.",
 };
 
@@ -142,7 +139,6 @@ pub const UPDATE: Operation = Operation {
     ],
     rules: &[],
     extra_body: true,
-    returns_list: false,
     summary: "Update an API key's name, limits, scopes, defaults, expiry or rotation policy.",
 };
 
@@ -153,7 +149,6 @@ pub const DELETE: Operation = Operation {
     params: &[path("id", "id", "The key's id.")],
     rules: &[],
     extra_body: false,
-    returns_list: false,
     summary: "Delete an API key.",
 };
 
@@ -174,6 +169,5 @@ pub const ROTATE: Operation = Operation {
     ],
     rules: &[],
     extra_body: false,
-    returns_list: false,
     summary: "Rotate an API key: a new secret, the old one valid for a transition period.",
 };

@@ -93,7 +93,6 @@ pub const CREATE: Operation = Operation {
     ],
     rules: &[],
     extra_body: true,
-    returns_list: false,
     summary: "Create a virtual key. The answer holds its slug.",
 };
 
@@ -116,7 +115,6 @@ pub const LIST: Operation = Operation {
     ],
     rules: &[],
     extra_body: false,
-    returns_list: true,
     summary: "List virtual keys with the total count.",
 };
 
@@ -127,7 +125,6 @@ pub const RETRIEVE: Operation = Operation {
     params: &[path("slug", "slug", "The virtual key's slug.")],
     rules: &[],
     extra_body: false,
-    returns_list: false,
     summary: "Retrieve a virtual key.",
 };
 
@@ -155,7 +152,6 @@ pub const UPDATE: Operation = Operation {
     // The official SDKs also send `rate_limits`, which the spec's update body lacks; it
     // passes through unchecked like any other extra field.
     extra_body: true,
-    returns_list: false,
     summary: "Update a virtual key.",
 };
 
@@ -166,6 +162,5 @@ pub const DELETE: Operation = Operation {
     params: &[path("slug", "slug", "The virtual key's slug.")],
     rules: &[],
     extra_body: false,
-    returns_list: false,
     summary: "Delete a virtual key.",
 };
