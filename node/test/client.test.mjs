@@ -246,7 +246,7 @@ test('every core operation has a method returning a Promise', async () => {
   const { operations } = await import('../lib/native.js').then((m) => m.default ?? m);
   const portkey = new Portkey({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
   const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  const names = operations();
+  const names = operations().map((op) => op.name);
   assert.ok(names.includes('api_keys.rotate'), names.join(', '));
   for (const name of names) {
     const parts = name.split('.').map(camel);
@@ -257,5 +257,16 @@ test('every core operation has a method returning a Promise', async () => {
     const pending = method.call(owner, { '': 1 });
     assert.ok(pending instanceof Promise, name);
     await assert.rejects(pending, named.PortkeyError);
+  }
+});
+
+test('the .d.ts shows the core\'s summary above every method', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { operations } = await import('../lib/native.js').then((m) => m.default ?? m);
+  const dts = await readFile(path.join(here, '..', 'types', 'portkey.d.ts'), 'utf8');
+  const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  for (const { name, summary } of operations()) {
+    const method = camel(name.split('.').at(-1));
+    assert.ok(dts.includes(`  /** ${summary} */\n  ${method}(`), `${name}: "${summary}" is not above ${method}( in types/portkey.d.ts`);
   }
 });

@@ -188,11 +188,17 @@ export interface ApiKeyRotateResponse {
 }
 
 export declare class ApiKeys {
+  /** Create an API key. The answer holds the full secret, shown only this once. */
   create(params: ApiKeyCreateParams, options?: RequestOptions): Promise<APIResponse<ApiKeyCreateResponse>>;
+  /** List API keys, one page at a time, with the total count. */
   list(params?: ApiKeyListParams, options?: RequestOptions): Promise<APIResponse<ListResponse<ApiKey>>>;
+  /** Retrieve an API key; its secret is shown masked. */
   retrieve(params: ApiKeyRetrieveParams, options?: RequestOptions): Promise<APIResponse<ApiKey>>;
+  /** Update an API key's name, limits, scopes, defaults, expiry or rotation policy. */
   update(params: ApiKeyUpdateParams, options?: RequestOptions): Promise<APIResponse<SuccessResponse>>;
+  /** Delete an API key. */
   delete(params: ApiKeyDeleteParams, options?: RequestOptions): Promise<APIResponse<SuccessResponse>>;
+  /** Rotate an API key: a new secret, the old one valid for a transition period. */
   rotate(params: ApiKeyRotateParams, options?: RequestOptions): Promise<APIResponse<ApiKeyRotateResponse>>;
 }
 
@@ -298,10 +304,15 @@ export interface VirtualKeyCreateResponse {
 }
 
 export declare class VirtualKeys {
+  /** Create a virtual key. The answer holds its slug. */
   create(params: VirtualKeyCreateParams, options?: RequestOptions): Promise<APIResponse<VirtualKeyCreateResponse>>;
+  /** List virtual keys with the total count. */
   list(params?: VirtualKeyListParams, options?: RequestOptions): Promise<APIResponse<ListResponse<VirtualKey>>>;
+  /** Retrieve a virtual key. */
   retrieve(params: VirtualKeyRetrieveParams, options?: RequestOptions): Promise<APIResponse<VirtualKey>>;
+  /** Update a virtual key. */
   update(params: VirtualKeyUpdateParams, options?: RequestOptions): Promise<APIResponse<SuccessResponse>>;
+  /** Delete a virtual key. */
   delete(params: VirtualKeyDeleteParams, options?: RequestOptions): Promise<APIResponse<SuccessResponse>>;
 }
 

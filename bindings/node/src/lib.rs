@@ -143,11 +143,27 @@ impl NativeClient {
     }
 }
 
-/// The operation names the core knows (`api_keys.retrieve`), so the JS test suite can check
-/// that every one has a method without this crate changing when operations are added.
+/// One operation as the core describes it.
+#[napi(object)]
+pub struct OperationInfo {
+    /// `api_keys.retrieve`
+    pub name: String,
+    /// The one-line doc, written once in the core and shown in every language.
+    pub summary: String,
+}
+
+/// The operations the core knows, so the JS test suite can check that every one has a method
+/// and that the `.d.ts` shows the core's summary, without this crate changing when operations
+/// are added.
 #[napi]
-pub fn operations() -> Vec<&'static str> {
-    portkey::ops::OPERATIONS.iter().map(|op| op.name).collect()
+pub fn operations() -> Vec<OperationInfo> {
+    portkey::ops::OPERATIONS
+        .iter()
+        .map(|op| OperationInfo {
+            name: op.name.to_owned(),
+            summary: op.summary.to_owned(),
+        })
+        .collect()
 }
 
 /// Test hook: panics inside an async task, to prove the panic becomes a rejected Promise.

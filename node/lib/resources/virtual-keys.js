@@ -1,29 +1,25 @@
 'use strict';
 // portkey.virtualKeys: provider credentials stored by Portkey (`/virtual-keys`).
+// Method docs live in types/portkey.d.ts, checked against the core's summaries.
 const { APIResource } = require('../resource');
 
 class VirtualKeys extends APIResource {
-  /** Create a virtual key; the answer holds its slug. */
   create(params, options) {
     return this._client._call('virtual_keys.create', params, options);
   }
 
-  /** List virtual keys with the total count. */
   list(params, options) {
     return this._client._call('virtual_keys.list', params, options);
   }
 
-  /** Retrieve a virtual key (`{ slug }`). */
   retrieve(params, options) {
     return this._client._call('virtual_keys.retrieve', params, options);
   }
 
-  /** Update a virtual key. */
   update(params, options) {
     return this._client._call('virtual_keys.update', params, options);
   }
 
-  /** Delete a virtual key (`{ slug }`). */
   delete(params, options) {
     return this._client._call('virtual_keys.delete', params, options);
   }
