@@ -63,7 +63,7 @@ class _BaseClient:
     ) -> None:
         # The API key lives only in the native client (never in a Python attribute), so no
         # repr, pickle or vars() of this object can show it.
-        self._native = _native_client(api_key, base_url, timeout, max_retries)
+        self._setup(_native_client(api_key, base_url, timeout, max_retries))
 
     @property
     def base_url(self) -> str:
@@ -96,6 +96,7 @@ class _BaseClient:
         return clone
 
     def _setup(self, native: NativeClient) -> None:
+        """Attaches the native client and the resources (subclasses add theirs)."""
         self._native = native
 
     def __repr__(self) -> str:
@@ -115,19 +116,6 @@ class Portkey(_BaseClient):
 
     api_keys: ApiKeys
     virtual_keys: VirtualKeys
-
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
-        self._setup(self._native)
 
     def _setup(self, native: NativeClient) -> None:
         self._native = native
@@ -161,19 +149,6 @@ class AsyncPortkey(_BaseClient):
 
     api_keys: AsyncApiKeys
     virtual_keys: AsyncVirtualKeys
-
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-        )
-        self._setup(self._native)
 
     def _setup(self, native: NativeClient) -> None:
         self._native = native
