@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._native import NativeClient
+from ._native import NativeClient, wait_idle
 from ._exceptions import PortkeyError, from_outcome
 from ._types import NotGiven
 from .resources.api_keys import ApiKeys, AsyncApiKeys
@@ -144,6 +144,20 @@ class Portkey(_BaseClient):
         raise from_outcome(outcome)
 
 
+_exit_hook_registered = False
+
+
+def _wait_for_async_calls_at_exit() -> None:
+    """Once per process: at exit, let the runtime finish handing asyncio results over before
+    the interpreter finalizes (a worker retaking the GIL then would abort the process)."""
+    global _exit_hook_registered
+    if not _exit_hook_registered:
+        import atexit
+
+        atexit.register(wait_idle, 5.0)
+        _exit_hook_registered = True
+
+
 class AsyncPortkey(_BaseClient):
     """The asyncio twin of `Portkey`: the same settings and methods, awaitable."""
 
@@ -151,6 +165,7 @@ class AsyncPortkey(_BaseClient):
     virtual_keys: AsyncVirtualKeys
 
     def _setup(self, native: NativeClient) -> None:
+        _wait_for_async_calls_at_exit()
         self._native = native
         self.api_keys = AsyncApiKeys(self)
         self.virtual_keys = AsyncVirtualKeys(self)

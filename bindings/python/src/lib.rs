@@ -307,6 +307,14 @@ impl NativeClient {
     }
 }
 
+/// Blocks (GIL released) until no asyncio call is still handing its result over, or until
+/// `timeout_seconds`; returns whether it got there. Registered with `atexit` by the package.
+#[pyfunction]
+fn wait_idle(py: Python<'_>, timeout_seconds: f64) -> bool {
+    let timeout = Duration::from_secs_f64(timeout_seconds.clamp(0.0, 60.0));
+    py.detach(|| runtime::wait_idle(timeout))
+}
+
 /// `(name, summary, [(param, doc, required)])`.
 type OperationDoc = (
     &'static str,
@@ -335,6 +343,7 @@ fn operations() -> Vec<OperationDoc> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
     m.add("VERSION", portkey::VERSION)?;
     Ok(())
 }

@@ -8,7 +8,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
 use pyo3_async_runtimes::TaskLocals;
@@ -35,6 +36,13 @@ impl<T> ForkLocal<T> {
         ForkLocal {
             slot: AtomicPtr::new(Box::into_raw(boxed)),
         }
+    }
+
+    /// Whether a value exists and belongs to this process (false in a fresh fork).
+    pub fn is_current(&self) -> bool {
+        // SAFETY: as in `get_or_rebuild`.
+        unsafe { self.slot.load(Ordering::Acquire).as_ref() }
+            .is_some_and(|(owner, _)| *owner == std::process::id())
     }
 
     /// The value of the current process, built by `make` on first use and after a fork.
@@ -87,9 +95,53 @@ unsafe impl<T: Send + Sync> Send for ForkLocal<T> {}
 
 static RUNTIME: ForkLocal<TokioRuntime> = ForkLocal::empty();
 
+/// asyncio tasks spawned on the runtime and not yet finished, completion step included.
+///
+/// Why: pyo3-async-runtimes hands a result to the event loop from a worker thread holding the
+/// GIL, and that step releases and retakes the GIL (the loop's self-pipe write). If the script
+/// ends in that window, the interpreter starts finalizing and the worker's retake aborts the
+/// process ("PyGILState_Release: thread state ... must be current"). An `atexit` hook
+/// (`portkey_ai._client`) waits, with the GIL released, until this count is zero.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one task while alive; a drop guard, so an aborted or panicking task counts down too.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::AcqRel);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Waits until no asyncio task is in flight or `timeout` passes; true when idle. Called with
+/// the GIL released, so the workers can finish handing their results over.
+pub fn wait_idle(timeout: Duration) -> bool {
+    // A forked child that never called has no runtime of its own; the count is the parent's.
+    if !RUNTIME.is_current() {
+        return true;
+    }
+    let deadline = Instant::now() + timeout;
+    while IN_FLIGHT.load(Ordering::Acquire) > 0 {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
 /// The runtime of this process, built lazily: importing the module starts no thread.
 pub fn get() -> &'static TokioRuntime {
     let built = RUNTIME.get_or_rebuild(|| {
+        // A fresh runtime (first use, or a forked child): the parent's tasks are not ours.
+        IN_FLIGHT.store(0, Ordering::Release);
         tokio::runtime::Builder::new_multi_thread()
             // Calls are I/O-bound: two workers keep latency low on small machines without a
             // thread per core on big ones.
@@ -132,11 +184,21 @@ impl Runtime for PortkeyRuntime {
     type JoinHandle = JoinHandle;
 
     fn spawn<F: Future<Output = ()> + Send + 'static>(fut: F) -> JoinHandle {
-        JoinHandle(get().spawn(fut))
+        let runtime = get();
+        let guard = InFlight::start();
+        JoinHandle(runtime.spawn(async move {
+            let _guard = guard;
+            fut.await
+        }))
     }
 
     fn spawn_blocking<F: FnOnce() + Send + 'static>(f: F) -> JoinHandle {
-        JoinHandle(get().spawn_blocking(f))
+        let runtime = get();
+        let guard = InFlight::start();
+        JoinHandle(runtime.spawn_blocking(move || {
+            let _guard = guard;
+            f()
+        }))
     }
 }
 
