@@ -16,8 +16,10 @@ all: build
 
 build: build-rust build-python build-node
 
+# Every target kind is named: `--examples` alone would limit cargo to example targets, and the
+# portkey-mock binary that `make demo` starts would then exist only as a side effect of `make test`.
 build-rust:
-	$(CARGO) build --release -p portkey-mock -p portkey-node --examples -p portkey
+	$(CARGO) build --release -p portkey-mock -p portkey-node -p portkey --lib --bins --examples
 
 $(VENV)/.installed: python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
