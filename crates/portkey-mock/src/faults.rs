@@ -2,15 +2,20 @@
 //! consumes one use of the first queued fault that matches its method and path, so a
 //! test can script "fail twice, then succeed" without timing tricks.
 
-use crate::errors::{error_body, ApiError, ApiResult};
-use hyper::header::HeaderValue;
-use hyper::StatusCode;
+mod base64;
+mod reply;
+
+use crate::errors::{ApiError, ApiResult};
+use hyper::body::Bytes;
+use hyper::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::time::Duration;
 
 /// The admin request body; exactly one of `status`, `delay_ms`, `drop`, `malformed`.
+/// The answer fields of `status` are kept as raw JSON so that `reply` can name the field
+/// in its messages (serde's own type errors do not).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FaultSpec {
@@ -19,7 +24,11 @@ struct FaultSpec {
     times: Option<u64>,
     status: Option<u16>,
     retry_after: Option<Value>,
+    headers: Option<Value>,
     body: Option<Value>,
+    raw_body: Option<Value>,
+    raw_body_base64: Option<Value>,
+    nested_depth: Option<Value>,
     delay_ms: Option<u64>,
     drop: Option<DropPoint>,
     malformed: Option<bool>,
@@ -36,10 +45,13 @@ pub enum DropPoint {
 
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// Answer with exactly these (the server adds `content-type` and `x-request-id`
+    /// unless `headers` already has them). `Bytes` clones share the buffer, so a large
+    /// `nested_depth` body costs its size once however many times it is used.
     Respond {
         status: StatusCode,
-        retry_after: Option<HeaderValue>,
-        body: Value,
+        headers: HeaderMap,
+        body: Bytes,
     },
     Delay(Duration),
     Drop(DropPoint),
@@ -76,19 +88,26 @@ impl FaultSpec {
                 "a fault needs exactly one action: \"status\", \"delay_ms\", \"drop\" or \"malformed\": true",
             ));
         }
-        if self.status.is_none() && (self.retry_after.is_some() || self.body.is_some()) {
-            return Err(ApiError::bad_request(
-                "\"retry_after\" and \"body\" only go with \"status\"",
-            ));
+        let answer_fields = [
+            ("retry_after", &self.retry_after),
+            ("headers", &self.headers),
+            ("body", &self.body),
+            ("raw_body", &self.raw_body),
+            ("raw_body_base64", &self.raw_body_base64),
+            ("nested_depth", &self.nested_depth),
+        ];
+        if self.status.is_none() {
+            if let Some((name, _)) = answer_fields.iter().find(|(_, v)| v.is_some()) {
+                return Err(ApiError::bad_request(format!(
+                    "\"{name}\" only goes with \"status\""
+                )));
+            }
         }
         if let Some(code) = self.status {
             return Ok(Action::Respond {
                 status: status(code)?,
-                retry_after: self.retry_after.as_ref().map(retry_after).transpose()?,
-                body: self
-                    .body
-                    .clone()
-                    .unwrap_or_else(|| error_body("injected fault")),
+                headers: reply::headers(self)?,
+                body: reply::body(self)?,
             });
         }
         Ok(match (self.delay_ms, self.drop) {
@@ -107,22 +126,6 @@ fn status(code: u16) -> Result<StatusCode, ApiError> {
             "\"status\" must be between 200 and 599 (got {code})"
         ))),
     }
-}
-
-fn retry_after(value: &Value) -> Result<HeaderValue, ApiError> {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) if n.is_u64() => n.to_string(),
-        _ => String::new(),
-    };
-    HeaderValue::from_str(&text)
-        .ok()
-        .filter(|_| !text.is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "\"retry_after\" must be a non-empty header value such as \"0\" (got {value})"
-            ))
-        })
 }
 
 impl Fault {
@@ -236,5 +239,165 @@ mod tests {
             assert!(q.push(bad.to_string().as_bytes()).is_err(), "{bad}");
         }
         assert_eq!(q.clear(), 0);
+    }
+
+    /// The answer a single `status` fault gives, or the 400's message.
+    fn respond(spec: Value) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+        let mut q = FaultQueue::default();
+        q.push(spec.to_string().as_bytes()).map_err(|e| e.message)?;
+        match q.take("GET", "/v1/x") {
+            Some(Action::Respond {
+                status,
+                headers,
+                body,
+            }) => Ok((status, headers, body)),
+            other => panic!("{spec}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn status_answer_fields_are_sent_verbatim() {
+        let (status, headers, body) = respond(json!({
+            "status": 503,
+            "headers": {"Retry-After": "1e20", "retry-after-ms": "1e30", "x-odd": " caf\u{e9} ", "x-empty": ""},
+        }))
+        .unwrap();
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers["retry-after"], "1e20");
+        assert_eq!(headers["retry-after-ms"], "1e30");
+        assert_eq!(headers["x-odd"].as_bytes(), " caf\u{e9} ".as_bytes());
+        assert_eq!(headers["x-empty"], "");
+        assert_eq!(body, error_body_bytes());
+
+        let (_, headers, _) = respond(json!({"status": 429, "retry_after": 7})).unwrap();
+        assert_eq!(headers["retry-after"], "7");
+
+        for (spec, expected) in [
+            (json!({"status": 200, "raw_body": "null"}), &b"null"[..]),
+            (json!({"status": 200, "raw_body": "[1,2]"}), b"[1,2]"),
+            (json!({"status": 200, "raw_body": "\"s\""}), b"\"s\""),
+            (json!({"status": 200, "raw_body": ""}), b""),
+            (json!({"status": 200, "body": [1, 2]}), b"[1,2]"),
+            (
+                json!({"status": 404, "raw_body_base64": "//4="}),
+                &[0xff, 0xfe],
+            ),
+            (json!({"status": 200, "raw_body_base64": ""}), b""),
+            (json!({"status": 200, "nested_depth": 1}), b"[]"),
+            (json!({"status": 200, "nested_depth": 3}), b"[[[]]]"),
+        ] {
+            assert_eq!(respond(spec.clone()).unwrap().2, expected, "{spec}");
+        }
+        let deepest = respond(json!({"status": 200, "nested_depth": 1_000_000}))
+            .unwrap()
+            .2;
+        assert_eq!(deepest.len(), 2_000_000);
+        assert!(deepest[..1_000_000].iter().all(|&b| b == b'['));
+        assert!(deepest[1_000_000..].iter().all(|&b| b == b']'));
+    }
+
+    fn error_body_bytes() -> Bytes {
+        Bytes::from(crate::errors::error_body("injected fault").to_string())
+    }
+
+    #[test]
+    fn status_answer_fields_are_checked() {
+        for (spec, needle) in [
+            (
+                json!({"delay_ms": 1, "headers": {"a": "b"}}),
+                "\"headers\" only goes with \"status\"",
+            ),
+            (
+                json!({"delay_ms": 1, "raw_body": "x"}),
+                "\"raw_body\" only goes with",
+            ),
+            (
+                json!({"drop": "after_read", "nested_depth": 2}),
+                "\"nested_depth\"",
+            ),
+            (
+                json!({"malformed": true, "raw_body_base64": "AA=="}),
+                "\"raw_body_base64\"",
+            ),
+            (
+                json!({"status": 500, "headers": ["retry-after"]}),
+                "\"headers\" must be an object",
+            ),
+            (
+                json!({"status": 500, "headers": {"bad name": "x"}}),
+                "\"bad name\"",
+            ),
+            (
+                json!({"status": 500, "headers": {"": "x"}}),
+                "\"\" is not a valid header name",
+            ),
+            (
+                json!({"status": 500, "headers": {"x-a": "1\r\nx-b: 2"}}),
+                "\"x-a\"",
+            ),
+            (
+                json!({"status": 500, "headers": {"x-n": 5}}),
+                "\"x-n\" must have a string value",
+            ),
+            (
+                json!({"status": 500, "headers": {"Content-Length": "0"}}),
+                "\"Content-Length\"",
+            ),
+            (
+                json!({"status": 500, "headers": {"transfer-encoding": "chunked"}}),
+                "frames",
+            ),
+            (
+                json!({"status": 500, "retry_after": "1", "headers": {"Retry-After": "2"}}),
+                "both set Retry-After",
+            ),
+            (
+                json!({"status": 200, "body": {}, "raw_body": "x"}),
+                "body, raw_body",
+            ),
+            (
+                json!({"status": 200, "raw_body_base64": "AA==", "nested_depth": 2}),
+                "at most one of",
+            ),
+            (
+                json!({"status": 200, "raw_body": 5}),
+                "\"raw_body\" must be a string",
+            ),
+            (
+                json!({"status": 200, "raw_body_base64": "A"}),
+                "\"raw_body_base64\" must be standard base64",
+            ),
+            (
+                json!({"status": 200, "raw_body_base64": "a-b_"}),
+                "invalid character '-'",
+            ),
+            (
+                json!({"status": 200, "raw_body_base64": 12}),
+                "not a string",
+            ),
+            (
+                json!({"status": 200, "nested_depth": 0}),
+                "from 1 to 1000000 (got 0)",
+            ),
+            (
+                json!({"status": 200, "nested_depth": 1_000_001}),
+                "(got 1000001)",
+            ),
+            (
+                json!({"status": 200, "nested_depth": -1}),
+                "\"nested_depth\"",
+            ),
+            (
+                json!({"status": 200, "nested_depth": 2.5}),
+                "\"nested_depth\"",
+            ),
+            (
+                json!({"status": 200, "nested_depth": "3"}),
+                "\"nested_depth\"",
+            ),
+        ] {
+            let message = respond(spec.clone()).unwrap_err();
+            assert!(message.contains(needle), "{spec}: {message}");
+        }
     }
 }

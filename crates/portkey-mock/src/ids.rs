@@ -47,9 +47,16 @@ pub fn api_key_secret() -> String {
     format!("pk-{body}")
 }
 
-/// Four lowercase hex digits, the random tail of a virtual-key slug.
-pub fn hex4() -> String {
-    format!("{:04x}", random_u64() & 0xffff)
+/// `digits` random lowercase hex digits: the random tail of a virtual-key slug (four
+/// normally, more once short tails start colliding).
+pub fn hex(digits: usize) -> String {
+    let mut out = String::with_capacity(digits);
+    while out.len() < digits {
+        let chunk = format!("{:016x}", random_u64());
+        let wanted = (digits - out.len()).min(chunk.len());
+        out.push_str(&chunk[..wanted]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -63,6 +70,18 @@ mod tests {
         assert_eq!(&id[14..15], "4");
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
         assert_ne!(id, uuid_v4());
+    }
+
+    #[test]
+    fn hex_has_the_asked_length() {
+        for digits in [0, 4, 8, 16, 17, 40] {
+            let tail = hex(digits);
+            assert_eq!(tail.len(), digits);
+            assert!(
+                tail.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+                "{tail}"
+            );
+        }
     }
 
     #[test]

@@ -7,10 +7,12 @@
 //! can start one in-process with [`spawn_background`].
 
 mod admin;
+mod conn;
 mod errors;
 mod faults;
 mod fixtures;
 mod ids;
+mod options;
 mod resources;
 mod router;
 mod server;
@@ -20,7 +22,8 @@ mod uri;
 mod validate;
 
 pub use fixtures::Fixtures;
-pub use server::serve;
+pub use options::ServerOptions;
+pub use server::{serve, serve_with};
 pub use state::MockState;
 
 use std::net::SocketAddr;
@@ -53,6 +56,16 @@ impl MockHandle {
 /// If `fixtures` are invalid or no loopback port can be bound: both are test setup
 /// errors.
 pub fn spawn_background(fixtures: Option<Fixtures>) -> MockHandle {
+    spawn_background_with(fixtures, ServerOptions::default())
+}
+
+/// [`spawn_background`] with explicit connection limits, e.g. short timeouts for tests
+/// of how clients cope with a server closing idle connections.
+///
+/// # Panics
+///
+/// As [`spawn_background`].
+pub fn spawn_background_with(fixtures: Option<Fixtures>, options: ServerOptions) -> MockHandle {
     let state = MockState::new(&fixtures.unwrap_or_default())
         .unwrap_or_else(|e| panic!("portkey-mock: {e}"));
     // Bind before returning, so callers can connect at once.
@@ -72,7 +85,7 @@ pub fn spawn_background(fixtures: Option<Fixtures>) -> MockHandle {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener)
                     .unwrap_or_else(|e| panic!("portkey-mock: cannot register listener: {e}"));
-                serve(listener, Arc::new(state)).await;
+                serve_with(listener, Arc::new(state), options).await;
             });
         })
         .unwrap_or_else(|e| panic!("portkey-mock: cannot spawn the server thread: {e}"));

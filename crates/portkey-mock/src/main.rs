@@ -1,23 +1,29 @@
-//! `portkey-mock [--host H] [--port N] [--fixtures FILE]`: runs the mock until killed.
+//! `portkey-mock [--host H] [--port N] [--fixtures FILE] [--header-timeout-ms MS]
+//! [--idle-timeout-ms MS]`: runs the mock until killed.
 //! The first stdout line is `listening on http://HOST:PORT`, which is how wrappers in
 //! other languages learn the port when started with `--port 0`.
 
-use portkey_mock::{serve, Fixtures, MockState};
+use portkey_mock::{serve_with, Fixtures, MockState, ServerOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 const USAGE: &str = "\
 usage: portkey-mock [--host HOST] [--port PORT] [--fixtures FILE]
+                    [--header-timeout-ms MS] [--idle-timeout-ms MS]
 
 Local imitation of the Portkey control-plane API (API keys, virtual keys).
 
-  --host HOST      address to listen on (default 127.0.0.1)
-  --port PORT      port to listen on, 0 for any free port (default 8787)
-  --fixtures FILE  JSON file {\"api_keys\": [...], \"virtual_keys\": [...]} to preload
-  -h, --help       show this help
+  --host HOST              address to listen on (default 127.0.0.1)
+  --port PORT              port to listen on, 0 for any free port (default 8787)
+  --fixtures FILE          JSON file {\"api_keys\": [...], \"virtual_keys\": [...]} to preload
+  --header-timeout-ms MS   close a connection whose request head (or body) takes longer
+                           than this to arrive (default 10000)
+  --idle-timeout-ms MS     close a keep-alive connection idle for this long (default 30000)
+  -h, --help               show this help
 
 Prints `listening on http://HOST:PORT` once ready. Admin routes live under /__mock
 (see the crate README).
@@ -27,6 +33,7 @@ struct Args {
     host: String,
     port: u16,
     fixtures: Option<PathBuf>,
+    options: ServerOptions,
 }
 
 /// `Ok(None)` means help was asked for.
@@ -35,6 +42,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         host: "127.0.0.1".into(),
         port: 8787,
         fixtures: None,
+        options: ServerOptions::default(),
     };
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
@@ -62,10 +70,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 })?;
             }
             "--fixtures" => parsed.fixtures = Some(PathBuf::from(value()?)),
+            "--header-timeout-ms" => parsed.options.header_timeout = millis(&name, &value()?)?,
+            "--idle-timeout-ms" => parsed.options.idle_timeout = millis(&name, &value()?)?,
             _ => return Err(format!("unknown argument {name:?}")),
         }
     }
     Ok(Some(parsed))
+}
+
+/// A timeout flag's value: whole milliseconds, at least 1 (a zero timeout would close
+/// every connection before its first request).
+fn millis(name: &str, raw: &str) -> Result<Duration, String> {
+    match raw.parse::<u64>() {
+        Ok(ms) if ms >= 1 => Ok(Duration::from_millis(ms)),
+        _ => Err(format!(
+            "{name} must be a whole number of milliseconds, at least 1 (got {raw:?})"
+        )),
+    }
 }
 
 #[tokio::main]
@@ -108,6 +129,6 @@ async fn main() -> ExitCode {
     println!("listening on http://{addr}");
     // Whoever started us is blocked reading this line; make sure it is not buffered.
     let _ = std::io::stdout().flush();
-    serve(listener, Arc::new(state)).await;
+    serve_with(listener, Arc::new(state), args.options).await;
     ExitCode::SUCCESS
 }

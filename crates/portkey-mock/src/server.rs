@@ -1,15 +1,16 @@
 //! The accept loop and per-request plumbing: request logging, fault injection, body
 //! reading, and turning handler results into HTTP responses.
 
-use crate::admin;
+use crate::conn::{self, Watched};
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{Action, DropPoint};
-use crate::ids;
+use crate::options::ServerOptions;
 use crate::router::{self, ApiRequest};
 use crate::state::{LoggedRequest, MockState};
+use crate::{admin, ids};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, USER_AGENT};
 use hyper::http::request::Parts;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -19,7 +20,7 @@ use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// Request bodies here are small JSON documents; anything bigger is a client bug.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -40,9 +41,14 @@ impl fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Serves HTTP/1.1 (with keep-alive) on `listener` until the process ends; never
-/// returns.
+/// Serves HTTP/1.1 (with keep-alive) on `listener` with the default
+/// [`ServerOptions`] until the process ends; never returns.
 pub async fn serve(listener: TcpListener, state: Arc<MockState>) {
+    serve_with(listener, state, ServerOptions::default()).await;
+}
+
+/// [`serve`] with explicit connection limits.
+pub async fn serve_with(listener: TcpListener, state: Arc<MockState>, options: ServerOptions) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -56,24 +62,46 @@ pub async fn serve(listener: TcpListener, state: Arc<MockState>) {
         // Small request/response pairs on keep-alive connections would otherwise wait on
         // delayed ACKs.
         let _ = stream.set_nodelay(true);
+        tokio::spawn(connection(stream, state.clone(), options));
+    }
+}
+
+/// One client connection, until it closes, errs, or overstays a limit (see `conn`).
+async fn connection(stream: TcpStream, state: Arc<MockState>, options: ServerOptions) {
+    let (tracker, watchdog) = conn::watch(options);
+    let io = TokioIo::new(Watched::new(stream, tracker.clone()));
+    let service = service_fn(move |req| {
+        // hyper calls this once a request head is complete; the connection is busy
+        // (exempt from timeouts) until the answer is handed back.
+        let busy = tracker.busy();
         let state = state.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| handle(state.clone(), req));
-            // Errors are clients hanging up or injected drops, neither worth reporting.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
+        async move {
+            let _busy = busy;
+            handle(state, options, req).await
+        }
+    });
+    // hyper's own header timer is left off: it would also cut idle keep-alive waits at
+    // the header limit (see `conn`). Without a timer set it is off anyway; this says so.
+    let connection = http1::Builder::new()
+        .header_read_timeout(None)
+        .serve_connection(io, service);
+    tokio::select! {
+        // Errors are clients hanging up or injected drops, neither worth reporting.
+        _ = connection => {}
+        // Dropping the connection closes the socket without an answer.
+        () = watchdog => {}
     }
 }
 
 async fn handle(
     state: Arc<MockState>,
+    options: ServerOptions,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = req.into_parts();
+    let body_timeout = options.header_timeout;
     let reply = if admin::is_admin_path(parts.uri.path()) {
-        match read_body(body).await? {
+        match read_body(body, body_timeout).await? {
             Ok(body) => Reply::from_result(admin::handle(
                 &state,
                 &parts.method,
@@ -83,12 +111,17 @@ async fn handle(
             Err(too_large) => too_large,
         }
     } else {
-        api(&state, &parts, body).await?
+        api(&state, &parts, body, body_timeout).await?
     };
     Ok(reply.into_response())
 }
 
-async fn api(state: &MockState, parts: &Parts, body: Incoming) -> Result<Reply, Dropped> {
+async fn api(
+    state: &MockState,
+    parts: &Parts,
+    body: Incoming,
+    body_timeout: Duration,
+) -> Result<Reply, Dropped> {
     let method = parts.method.as_str();
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or_default();
@@ -114,7 +147,7 @@ async fn api(state: &MockState, parts: &Parts, body: Incoming) -> Result<Reply, 
     }
     // The body is read even when a fault decides the answer, so the connection stays
     // usable for the client's next (keep-alive) request.
-    let body = match read_body(body).await? {
+    let body = match read_body(body, body_timeout).await? {
         Ok(body) => body,
         Err(too_large) => return Ok(too_large),
     };
@@ -128,15 +161,13 @@ async fn api(state: &MockState, parts: &Parts, body: Incoming) -> Result<Reply, 
     match fault {
         Some(Action::Respond {
             status,
-            retry_after,
+            headers,
             body,
-        }) => {
-            let mut reply = Reply::json(status, &body);
-            if let Some(value) = retry_after {
-                reply.headers.insert(RETRY_AFTER, value);
-            }
-            Ok(reply)
-        }
+        }) => Ok(Reply {
+            status,
+            body,
+            headers,
+        }),
         Some(Action::Malformed) => Ok(Reply {
             status: StatusCode::OK,
             body: Bytes::from_static(b"{\"success\":true,\"data\":{\"id\":\"trunc"),
@@ -152,9 +183,13 @@ async fn api(state: &MockState, parts: &Parts, body: Incoming) -> Result<Reply, 
 }
 
 /// The whole body, or a ready 413 reply if it is too big; `Dropped` if the client went
-/// away mid-body.
-async fn read_body(body: Incoming) -> Result<Result<Bytes, Reply>, Dropped> {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+/// away mid-body or did not finish sending it within `limit` (a stalled body would
+/// otherwise hold the connection, busy and so exempt from the watchdog, forever).
+async fn read_body(body: Incoming, limit: Duration) -> Result<Result<Bytes, Reply>, Dropped> {
+    let collected = tokio::time::timeout(limit, Limited::new(body, MAX_BODY_BYTES).collect())
+        .await
+        .map_err(|_| Dropped)?;
+    match collected {
         Ok(collected) => Ok(Ok(collected.to_bytes())),
         Err(e) if e.is::<LengthLimitError>() => Ok(Err(Reply::from_result(Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -197,10 +232,13 @@ impl Reply {
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         headers.extend(self.headers);
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let request_id =
-            HeaderValue::from_str(&ids::uuid_v4()).expect("a UUID is always a valid header value");
-        headers.insert(REQUEST_ID_HEADER, request_id);
+        // Defaults: a `status` fault's `headers` may replace them on purpose.
+        headers
+            .entry(CONTENT_TYPE)
+            .or_insert_with(|| HeaderValue::from_static("application/json"));
+        headers.entry(REQUEST_ID_HEADER).or_insert_with(|| {
+            HeaderValue::from_str(&ids::uuid_v4()).expect("a UUID is always a valid header value")
+        });
         response
     }
 }

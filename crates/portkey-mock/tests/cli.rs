@@ -1,6 +1,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_portkey-mock");
 
@@ -52,6 +53,10 @@ fn help_and_bad_arguments() {
         &["--port"][..],
         &["--verbose"][..],
         &["--port=99999"][..],
+        &["--header-timeout-ms", "0"][..],
+        &["--header-timeout-ms=-5"][..],
+        &["--idle-timeout-ms", "soon"][..],
+        &["--idle-timeout-ms"][..],
     ] {
         let output = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -81,4 +86,63 @@ fn bad_fixtures_exit_1() {
     std::fs::remove_file(&bad).unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("\"id\" must be a non-empty string"));
+}
+
+#[test]
+fn timeout_flags_apply() {
+    let mut child = Command::new(BIN)
+        .args([
+            "--port",
+            "0",
+            "--header-timeout-ms",
+            "200",
+            "--idle-timeout-ms=300",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        let addr = line
+            .trim_end()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        // A connection that never sends a request is closed after the header timeout.
+        let mut silent = TcpStream::connect(&addr).unwrap();
+        silent
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let started = Instant::now();
+        let mut buf = Vec::new();
+        let _ = silent.read_to_end(&mut buf);
+        let taken = started.elapsed();
+        assert!(
+            buf.is_empty() && taken >= Duration::from_millis(150) && taken < Duration::from_secs(3),
+            "closed after {taken:?} with {buf:?}"
+        );
+        // A keep-alive connection is closed after the idle timeout, once answered.
+        let mut idle = TcpStream::connect(&addr).unwrap();
+        idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            idle,
+            "GET /v1/api-keys HTTP/1.1\r\nhost: x\r\nx-portkey-api-key: k\r\n\r\n"
+        )
+        .unwrap();
+        let started = Instant::now();
+        let mut response = String::new();
+        let _ = idle.read_to_string(&mut response);
+        let taken = started.elapsed();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(
+            taken >= Duration::from_millis(250) && taken < Duration::from_secs(3),
+            "closed after {taken:?}"
+        );
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    result.unwrap();
 }

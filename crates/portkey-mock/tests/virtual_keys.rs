@@ -1,7 +1,9 @@
 mod common;
 
-use common::{api, start};
+use common::{admin, api, start, start_with};
+use portkey_mock::Fixtures;
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 fn create(mock: &portkey_mock::MockHandle, body: Value) -> String {
     let response = api(mock, "POST", "/v1/virtual-keys", Some(body));
@@ -243,5 +245,49 @@ fn create_messages_name_the_field() {
     assert_eq!(
         api(&mock, "GET", "/v1/virtual-keys", None).json()["total"],
         0
+    );
+}
+
+/// Defect 14: with every four-hex-digit tail of a name taken, `create` used to spin
+/// forever while holding the store lock, wedging the whole server.
+#[test]
+fn create_still_answers_when_every_four_digit_tail_is_taken() {
+    let taken: Vec<String> = (0..=0xffff).map(|n| format!("name-{n:04x}")).collect();
+    let fixtures = Fixtures {
+        virtual_keys: taken.iter().map(|slug| json!({ "slug": slug })).collect(),
+        ..Fixtures::default()
+    };
+    let mock = start_with(fixtures);
+    let started = Instant::now();
+    let body = json!({"name": "name", "provider": "openai", "key": "sk"});
+    let first = create(&mock, body.clone());
+    let second = create(&mock, body.clone());
+    for slug in [&first, &second] {
+        let tail = slug
+            .strip_prefix("name-")
+            .unwrap_or_else(|| panic!("{slug}"));
+        assert!(
+            tail.len() > 4 && tail.chars().all(|c| c.is_ascii_hexdigit()),
+            "{slug}"
+        );
+        assert!(!taken.contains(slug), "{slug}");
+    }
+    assert_ne!(first, second);
+    let target = format!("/v1/virtual-keys/{first}");
+    assert_eq!(
+        api(&mock, "GET", &target, None).json()["slug"],
+        first.as_str()
+    );
+    assert_eq!(
+        admin(&mock, "POST", "/__mock/reset", None),
+        json!({"reset": true})
+    );
+    assert_eq!(api(&mock, "GET", &target, None).status, 404);
+    let listed = api(&mock, "GET", "/v1/virtual-keys?page_size=1", None).json();
+    assert_eq!(listed["total"], 65_536);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
     );
 }

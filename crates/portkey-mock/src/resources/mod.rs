@@ -2,6 +2,7 @@
 //! limit schemas common to API keys and virtual keys.
 
 pub mod api_keys;
+mod slugs;
 pub mod virtual_keys;
 
 use crate::errors::ApiError;

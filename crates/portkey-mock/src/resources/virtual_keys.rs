@@ -1,10 +1,11 @@
 //! `/v1/virtual-keys`: create, list, retrieve, update and delete virtual keys.
 
+use super::slugs::{slugify, unique_slug};
 use super::{parse_body, ListQuery, EXPIRES_AT, RATE_LIMITS, USAGE_LIMITS};
 use crate::errors::{ApiError, ApiResult};
 use crate::state::{MockState, Store};
+use crate::time;
 use crate::validate::{check_fields, optional, required, Field, Schema};
-use crate::{ids, time};
 use serde_json::{json, Map, Value};
 
 const PROVIDERS: &[&str] = &[
@@ -226,24 +227,6 @@ pub fn from_fixture(value: &Value) -> Result<VirtualKey, String> {
     })
 }
 
-/// `"My first key!"` -> `my-first-key`; a name with no letters or digits gives
-/// `virtual-key`.
-fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.chars().take(40).collect();
-    match slug.trim_end_matches('-') {
-        "" => "virtual-key".into(),
-        trimmed => trimmed.into(),
-    }
-}
-
 fn find<'a>(store: &'a mut Store, slug: &str) -> Result<&'a mut VirtualKey, ApiError> {
     store
         .virtual_keys
@@ -263,12 +246,7 @@ pub fn create(state: &MockState, body: &[u8]) -> ApiResult {
     key.apply(fields);
     key.check_key_source()?;
     let mut store = state.store();
-    let slug = loop {
-        let candidate = format!("{base}-{}", ids::hex4());
-        if store.virtual_keys.iter().all(|k| k.slug() != candidate) {
-            break candidate;
-        }
-    };
+    let slug = unique_slug(&base, store.virtual_keys.iter().map(VirtualKey::slug));
     key.object.insert("slug".into(), json!(slug));
     key.object = with_defaults(key.object);
     store.virtual_keys.push(key);
@@ -315,17 +293,4 @@ pub fn delete(state: &MockState, slug: &str) -> ApiResult {
         .ok_or_else(|| ApiError::not_found("Virtual key not found"))?;
     store.virtual_keys.remove(index);
     Ok(json!({}))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("My first virtual key"), "my-first-virtual-key");
-        assert_eq!(slugify("  Key 1 (Azure)! "), "key-1-azure");
-        assert_eq!(slugify("***"), "virtual-key");
-        assert_eq!(slugify(&"a".repeat(100)).len(), 40);
-    }
 }

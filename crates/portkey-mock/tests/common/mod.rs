@@ -2,7 +2,7 @@
 //! connections and send raw, still-encoded paths, which full clients would hide.
 #![allow(dead_code)] // Each test binary uses a different subset.
 
-use portkey_mock::{spawn_background, Fixtures, MockHandle};
+use portkey_mock::{spawn_background, spawn_background_with, Fixtures, MockHandle, ServerOptions};
 use serde_json::Value;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -48,6 +48,10 @@ pub fn start_with(fixtures: Fixtures) -> MockHandle {
     spawn_background(Some(fixtures))
 }
 
+pub fn start_with_options(options: ServerOptions) -> MockHandle {
+    spawn_background_with(None, options)
+}
+
 /// One request on a fresh connection. `Err` means the server closed or reset the
 /// connection without a complete response.
 pub fn send(
@@ -57,12 +61,36 @@ pub fn send(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> io::Result<Response> {
+    let raw = send_raw(mock, method, target, headers, body)?;
+    parse(&raw).ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no complete response"))
+}
+
+/// Like [`send`], but the response exactly as it came off the wire.
+pub fn send_raw(
+    mock: &MockHandle,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(mock.addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let mut head = format!(
-        "{method} {target} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n",
-        mock.addr
-    );
+    let mut all_headers = vec![("connection", "close")];
+    all_headers.extend_from_slice(headers);
+    write_request(&mut stream, method, target, &all_headers, body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    Ok(raw)
+}
+
+fn write_request(
+    stream: &mut TcpStream,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> io::Result<()> {
+    let mut head = format!("{method} {target} HTTP/1.1\r\nhost: x\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -74,13 +102,47 @@ pub fn send(
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body.unwrap_or_default().as_bytes())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse(&raw).ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no complete response"))
+    stream.write_all(body.unwrap_or_default().as_bytes())
 }
 
-fn parse(raw: &[u8]) -> Option<Response> {
+/// An authenticated request on an open keep-alive connection, reading exactly one
+/// response (which must have a `content-length`) and leaving the connection open.
+pub fn request_on(
+    stream: &mut TcpStream,
+    method: &str,
+    target: &str,
+    body: Option<&str>,
+) -> io::Result<Response> {
+    write_request(
+        stream,
+        method,
+        target,
+        &[("x-portkey-api-key", API_KEY)],
+        body,
+    )?;
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| io::Error::other("response without content-length"))?;
+            if raw.len() >= end + 4 + length {
+                raw.truncate(end + 4 + length);
+                return parse(&raw).ok_or_else(|| io::Error::other("unparsable response"));
+            }
+        }
+        match stream.read(&mut chunk)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => raw.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+pub fn parse(raw: &[u8]) -> Option<Response> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..end]).ok()?;
     let mut lines = head.split("\r\n");
