@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result, StatusError};
-use crate::operation::Operation;
+use crate::limits;
+use crate::operation::{Answer, Operation};
 use crate::request::{self, Params};
-use crate::response::RawResponse;
+use crate::response::{self, RawResponse};
 use crate::retry;
 use crate::transport::{
     HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, Transport, TransportError,
@@ -34,12 +34,16 @@ pub(crate) struct Inner {
     pub(crate) transport: Arc<dyn Transport>,
 }
 
-/// Per-call settings that override the client's.
+/// Per-call settings that override the client's. `call` checks them before sending, by the
+/// client's rules: `timeout` positive and at most `limits::MAX_TIMEOUT`, `max_retries` at
+/// most `limits::MAX_RETRIES` (else `InvalidParam` naming `timeout` / `max_retries`).
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,
-    /// Extra headers for this call (they cannot replace the API key header).
+    /// Extra headers for this call. They cannot replace the API key header nor set framing,
+    /// connection or proxy headers (`content-length`, `host`, `proxy-*`, ...): such a header
+    /// is `InvalidParam { param: "headers" }`.
     pub extra_headers: Vec<(String, String)>,
 }
 
@@ -115,6 +119,14 @@ impl Client {
     ) -> Result<RawResponse> {
         let prepared = request::prepare(op, params)?;
         let inner = &*self.inner;
+        let timeout = match options.timeout {
+            Some(t) => limits::check_timeout(t, "timeout")?,
+            None => inner.timeout,
+        };
+        let max_retries = match options.max_retries {
+            Some(n) => limits::check_max_retries(n, "max_retries")?,
+            None => inner.max_retries,
+        };
         let mut headers = inner.headers.clone();
         if prepared.body.is_some() {
             headers.insert("content-type", HeaderValue::from_static("application/json"));
@@ -128,11 +140,10 @@ impl Client {
             url: format!("{}{}", inner.base_url, prepared.path_and_query),
             headers,
             body: prepared.body.map(Bytes::from),
-            timeout: options.timeout.unwrap_or(inner.timeout),
+            timeout,
         };
-        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let response = self.send_with_retries(request, max_retries).await?;
-        finish(response)
+        finish(response, op.answer())
     }
 
     async fn send_with_retries(
@@ -160,25 +171,66 @@ impl Client {
     }
 }
 
+/// Headers that frame the message or steer the connection and its proxy. Only the HTTP stack
+/// may set them: a caller's `content-length` or `transfer-encoding` would desynchronise the
+/// body from its framing (request smuggling), `host` would address another virtual host, and
+/// `proxy-*` belong to the proxy configuration. Any other `proxy-` header is refused too.
+const FORBIDDEN_HEADERS: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "proxy-connection",
+];
+
 /// Checks one caller-supplied header before anything is sent. The API key header is the
 /// client's own: a per-call header may not replace it (and so cannot leak another key into
-/// logs of this client's calls either).
+/// logs of this client's calls either). Framing and hop-by-hop headers are the HTTP stack's.
 fn extra_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue)> {
-    let parsed = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::invalid("headers", format!("'{name}' is not a valid header name")))?;
-    if parsed == "x-portkey-api-key" {
+    let parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::invalid(
+            "headers",
+            format!("{:?} is not a valid header name", shorten(name)),
+        )
+    })?;
+    // `HeaderName` is lower-case, so the message names the header in lower case whatever the
+    // caller's spelling.
+    let lower = parsed.as_str();
+    if lower == "x-portkey-api-key" {
         return Err(Error::invalid(
             "headers",
             "the API key header is set by the client; pass api_key when building it",
         ));
     }
+    if FORBIDDEN_HEADERS.contains(&lower) || lower.starts_with("proxy-") {
+        return Err(Error::invalid(
+            "headers",
+            format!(
+                "header '{lower}' is set by the HTTP stack and cannot be given per call \
+                 (framing, connection and proxy headers are refused)"
+            ),
+        ));
+    }
     let value = HeaderValue::from_str(value).map_err(|_| {
         Error::invalid(
             "headers",
-            format!("the value of header '{name}' is not valid"),
+            format!(
+                "the value of header '{lower}' is not valid (control characters or line breaks)"
+            ),
         )
     })?;
     Ok((parsed, value))
+}
+
+/// A caller's text for an error message, cut to a readable length.
+fn shorten(text: &str) -> &str {
+    &text[..text.floor_char_boundary(64)]
 }
 
 fn transport_error(error: TransportError) -> Error {
@@ -187,12 +239,17 @@ fn transport_error(error: TransportError) -> Error {
         TransportError::Connect(message) | TransportError::Io(message) => {
             Error::Connection { message }
         }
+        // Nothing was sent: the URL or a header could not be put on the wire.
+        TransportError::Request(message) => Error::Config {
+            message: format!("The request could not be built, nothing was sent: {message}"),
+        },
     }
 }
 
-/// Turns a final answer into the caller's result: 2xx with a JSON body (an empty body reads
-/// as `{}`), or the status error.
-fn finish(response: HttpResponse) -> Result<RawResponse> {
+/// Turns a final answer into the caller's result: 2xx with a body that is what the operation
+/// promises (`response::check_body`; an empty body reads as `{}`), or the status error, whose
+/// class depends on the status alone whatever its body.
+fn finish(response: HttpResponse, answer: Answer) -> Result<RawResponse> {
     let HttpResponse {
         status,
         headers,
@@ -206,9 +263,9 @@ fn finish(response: HttpResponse) -> Result<RawResponse> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         Bytes::from_static(b"{}")
     } else {
-        if let Err(e) = serde_json::from_slice::<IgnoredAny>(&body) {
+        if let Err(message) = response::check_body(&body, answer) {
             return Err(Error::Decode {
-                message: e.to_string(),
+                message,
                 status,
                 body: String::from_utf8_lossy(&body).into_owned(),
             });
@@ -252,11 +309,35 @@ mod tests {
     }
 
     fn ok(body: &'static str) -> Result<HttpResponse, TransportError> {
+        answer(200, body.as_bytes().to_vec())
+    }
+
+    fn answer(status: u16, body: Vec<u8>) -> Result<HttpResponse, TransportError> {
         Ok(HttpResponse {
-            status: 200,
+            status,
             headers: vec![],
-            body: Bytes::from_static(body.as_bytes()),
+            body: Bytes::from(body),
         })
+    }
+
+    fn nested(depth: usize) -> Vec<u8> {
+        let mut body: Vec<u8> = std::iter::repeat_n(b'[', depth).collect();
+        body.extend(std::iter::repeat_n(b']', depth));
+        body
+    }
+
+    fn param_of(err: &Error) -> &str {
+        match err {
+            Error::InvalidParam { param, .. } => param,
+            other => panic!("expected an invalid parameter, got {other:?}"),
+        }
+    }
+
+    async fn retrieve(client: &Client, options: &RequestOptions) -> Result<RawResponse> {
+        let op = crate::ops::find("api_keys.retrieve").unwrap();
+        client
+            .call(op, params(serde_json::json!({"id": "k"})), options)
+            .await
     }
 
     fn client(script: Vec<Result<HttpResponse, TransportError>>) -> (Client, Arc<Scripted>) {
@@ -335,6 +416,174 @@ mod tests {
             );
         }
         assert!(transport.sent.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn framing_and_hop_by_hop_headers_are_refused_by_lower_case_name() {
+        let (client, transport) = client(vec![]);
+        for name in [
+            "content-length",
+            "Content-Length",
+            "TRANSFER-ENCODING",
+            "host",
+            "Connection",
+            "keep-alive",
+            "te",
+            "trailer",
+            "upgrade",
+            "proxy-authorization",
+            "Proxy-Authenticate",
+            "proxy-connection",
+            "proxy-anything",
+        ] {
+            let options = RequestOptions {
+                extra_headers: vec![(name.into(), "3".into())],
+                ..Default::default()
+            };
+            let err = retrieve(&client, &options).await.unwrap_err();
+            assert_eq!(param_of(&err), "headers");
+            let lower = name.to_ascii_lowercase();
+            assert!(err.to_string().contains(&format!("'{lower}'")), "{err}");
+        }
+        assert!(transport.sent.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn ordinary_headers_that_look_alike_are_allowed() {
+        let names = ["x-content-length", "tea", "x-proxy-id", "hostname"];
+        let (client, transport) = client(names.iter().map(|_| ok("{}")).collect());
+        for name in names {
+            let options = RequestOptions {
+                extra_headers: vec![(name.into(), "v".into())],
+                ..Default::default()
+            };
+            retrieve(&client, &options).await.unwrap();
+        }
+        assert_eq!(transport.sent.lock().unwrap().len(), names.len());
+    }
+
+    #[tokio::test]
+    async fn per_call_timeout_and_retries_are_checked_before_sending() {
+        let (client, transport) = client(vec![]);
+        for timeout in [
+            Duration::ZERO,
+            limits::MAX_TIMEOUT + Duration::from_nanos(1),
+            Duration::MAX,
+        ] {
+            let options = RequestOptions {
+                timeout: Some(timeout),
+                ..Default::default()
+            };
+            let err = retrieve(&client, &options).await.unwrap_err();
+            assert_eq!(param_of(&err), "timeout", "{timeout:?}");
+        }
+        for retries in [1001, u32::MAX] {
+            let options = RequestOptions {
+                max_retries: Some(retries),
+                ..Default::default()
+            };
+            let err = retrieve(&client, &options).await.unwrap_err();
+            assert_eq!(param_of(&err), "max_retries", "{retries}");
+        }
+        assert!(transport.sent.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn per_call_limits_at_the_edge_are_used() {
+        let (client, transport) = client(vec![answer(503, vec![]), ok("{}")]);
+        let options = RequestOptions {
+            timeout: Some(limits::MAX_TIMEOUT),
+            max_retries: Some(limits::MAX_RETRIES),
+            ..Default::default()
+        };
+        retrieve(&client, &options).await.unwrap();
+        let sent = transport.sent.lock().unwrap();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].timeout, limits::MAX_TIMEOUT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_that_cannot_be_built_is_not_retried_as_a_connection_error() {
+        let (client, transport) = client(vec![Err(TransportError::Request(
+            "invalid request URL: uri too long".into(),
+        ))]);
+        let err = retrieve(&client, &RequestOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains("nothing was sent"), "{err}");
+        assert_eq!(transport.sent.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_id_too_long_for_a_url_is_refused_before_sending() {
+        let (client, transport) = client(vec![]);
+        let op = crate::ops::find("api_keys.retrieve").unwrap();
+        let long = "a".repeat(100_000);
+        let err = client
+            .call(
+                op,
+                params(serde_json::json!({"id": long})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(param_of(&err), "id");
+        assert!(transport.sent.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_success_that_is_not_a_json_object_is_a_validation_error() {
+        let bodies: Vec<Vec<u8>> = vec![
+            b"null".to_vec(),
+            b"[1,2]".to_vec(),
+            b"\"s\"".to_vec(),
+            b"42".to_vec(),
+            b"true".to_vec(),
+            b"{\"id\":\"k\",\"name\":\"\xff\xfe\"}".to_vec(),
+            nested(100_000),
+            [b"{\"a\":".to_vec(), nested(200), b"}".to_vec()].concat(),
+            b"{} trailing".to_vec(),
+        ];
+        let (client, transport) = client(bodies.iter().map(|b| answer(200, b.clone())).collect());
+        for body in &bodies {
+            let err = retrieve(&client, &RequestOptions::default())
+                .await
+                .unwrap_err();
+            assert_eq!(err.class_name(), "APIResponseValidationError");
+            assert_eq!(err.status(), Some(200));
+            match err {
+                Error::Decode { body: shown, .. } => {
+                    assert_eq!(shown, String::from_utf8_lossy(body))
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(transport.sent.lock().unwrap().len(), bodies.len());
+    }
+
+    #[tokio::test]
+    async fn an_error_status_keeps_its_class_whatever_its_body() {
+        let bodies: Vec<Vec<u8>> = vec![
+            nested(100_000),
+            std::iter::repeat_n(b'{', 100_000).collect(),
+            b"{\"id\":\"k\",\"name\":\"\xff\xfe\"}".to_vec(),
+            b"null".to_vec(),
+            b"[\"x\"]".to_vec(),
+            vec![],
+        ];
+        let (client, _) = client(bodies.iter().map(|b| answer(404, b.clone())).collect());
+        for _ in &bodies {
+            let err = retrieve(&client, &RequestOptions::default())
+                .await
+                .unwrap_err();
+            assert_eq!(err.class_name(), "NotFoundError");
+            assert_eq!(err.status(), Some(404));
+            assert!(
+                err.to_string().starts_with("Error code: 404 - Not Found"),
+                "{err}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -12,7 +12,8 @@ pub enum Error {
     /// The caller's input is wrong; nothing was sent. `param` names the offending parameter
     /// (dotted for nested body fields, e.g. `usage_limits.credit_limit`).
     InvalidParam { param: String, message: String },
-    /// The client cannot be built (no API key, bad base URL); nothing was sent.
+    /// The client cannot be built (no API key), or a request could not be put on the wire;
+    /// nothing was sent.
     Config { message: String },
     /// The server answered with a non-2xx status.
     Status(Box<StatusError>),
@@ -20,7 +21,8 @@ pub enum Error {
     Connection { message: String },
     /// No complete answer within the timeout.
     Timeout { message: String },
-    /// The server answered 2xx with a body that is not JSON.
+    /// The server answered 2xx with a body that is not what the operation promises: not
+    /// UTF-8, not JSON, nested more than 128 deep, or not a JSON object.
     Decode {
         message: String,
         status: u16,
@@ -65,7 +67,7 @@ impl Error {
                 409 => "ConflictError",
                 422 => "UnprocessableEntityError",
                 429 => "RateLimitError",
-                s if s >= 500 => "InternalServerError",
+                500..=599 => "InternalServerError",
                 _ => "APIStatusError",
             },
         }
@@ -117,7 +119,7 @@ fn default_reason(status: u16) -> &'static str {
         409 => "Conflict",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
-        s if s >= 500 => "Server Error",
+        500..=599 => "Server Error",
         _ => "Unexpected status",
     }
 }
@@ -164,6 +166,35 @@ mod tests {
             shown,
             "Error code: 404 - API key not found (request id req-1)"
         );
+    }
+
+    #[test]
+    fn status_error_survives_deep_invalid_and_odd_bodies() {
+        let deep: Vec<u8> = std::iter::repeat_n(b'[', 100_000)
+            .chain(std::iter::repeat_n(b']', 100_000))
+            .collect();
+        let e = StatusError::new(404, vec![], &deep);
+        assert_eq!(e.message, "Not Found");
+        assert_eq!(e.body.len(), 200_000);
+        let e = StatusError::new(404, vec![], b"{\"message\":\"caf\xff\"}");
+        assert_eq!(e.message, "caf\u{fffd}");
+        assert_eq!(Error::Status(Box::new(e)).class_name(), "NotFoundError");
+        let e = StatusError::new(500, vec![], b"{\"message\": 42}");
+        assert_eq!(e.message, "Server Error");
+    }
+
+    #[test]
+    fn statuses_outside_the_known_ranges_are_plain_status_errors() {
+        for (status, class) in [
+            (500, "InternalServerError"),
+            (599, "InternalServerError"),
+            (600, "APIStatusError"),
+            (999, "APIStatusError"),
+            (302, "APIStatusError"),
+        ] {
+            let e = Error::Status(Box::new(StatusError::new(status, vec![], b"")));
+            assert_eq!(e.class_name(), class, "{status}");
+        }
     }
 
     #[test]

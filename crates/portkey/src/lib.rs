@@ -12,6 +12,7 @@
 mod client;
 mod config;
 mod error;
+pub mod limits;
 pub mod models;
 pub mod operation;
 pub mod ops;

@@ -113,9 +113,26 @@ pub struct Operation {
     pub summary: &'static str,
 }
 
+/// What the body of a successful (2xx) answer must be; anything else is an
+/// `APIResponseValidationError`, not a result the caller has to second-guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A JSON object. Every control-plane operation answers one (lists answer
+    /// `{"data": [...], "total": n}`).
+    Object,
+    /// Any JSON value.
+    Any,
+}
+
 impl Operation {
     pub fn param(&self, name: &str) -> Option<&'static Param> {
         self.params.iter().find(|p| p.name == name)
+    }
+
+    /// What a 2xx body of this operation must be. Every operation today answers a JSON
+    /// object; the code generator will record this per operation from the spec.
+    pub const fn answer(&self) -> Answer {
+        Answer::Object
     }
 }
 

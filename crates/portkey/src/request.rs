@@ -6,6 +6,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_NESTING, MAX_PATH_AND_QUERY};
 use crate::operation::{Location, Method, Operation, Param, Rule, Shape};
 use crate::validate;
 
@@ -31,12 +32,14 @@ pub type Params = Map<String, Value>;
 
 pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
     let mut path_values: Vec<(&Param, String)> = Vec::new();
-    let mut query: Vec<(&str, String)> = Vec::new();
+    let mut query: Vec<(&Param, String)> = Vec::new();
     let mut body = Map::new();
     let mut seen: Vec<(&'static str, String)> = Vec::new();
 
     for (key, mut value) in given {
-        let Some(param) = op.params.iter().find(|p| names(p, &key)) else {
+        let param = op.params.iter().find(|p| names(p, &key));
+        check_nesting(&value, param.map_or(key.as_str(), |p| p.name))?;
+        let Some(param) = param else {
             if op.extra_body {
                 body.insert(key, value);
                 continue;
@@ -59,7 +62,7 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
         validate::check(&mut value, &param.shape, param.name)?;
         match param.location {
             Location::Path => path_values.push((param, path_segment(param, value)?)),
-            Location::Query => query.push((param.wire, query_value(param, value)?)),
+            Location::Query => query.push((param, query_value(param, value)?)),
             Location::Body => {
                 body.insert(param.wire.to_owned(), value);
             }
@@ -95,11 +98,14 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
         rest = &rest[close + 1..];
     }
     path_and_query.push_str(rest);
-    for (i, (name, value)) in query.iter().enumerate() {
+    for (i, (param, value)) in query.iter().enumerate() {
         path_and_query.push(if i == 0 { '?' } else { '&' });
-        path_and_query.extend(utf8_percent_encode(name, COMPONENT));
+        path_and_query.extend(utf8_percent_encode(param.wire, COMPONENT));
         path_and_query.push('=');
         path_and_query.extend(utf8_percent_encode(value, COMPONENT));
+    }
+    if path_and_query.len() > MAX_PATH_AND_QUERY {
+        return Err(too_long(op, &path_values, &query, path_and_query.len()));
     }
 
     let body = matches!(op.method, Method::Post | Method::Put)
@@ -154,6 +160,55 @@ fn unknown(op: &Operation, key: &str) -> Error {
             known.join(", ")
         ),
     )
+}
+
+/// The URL would be too long: blame the parameter that takes the most room in it.
+fn too_long(
+    op: &Operation,
+    path_values: &[(&Param, String)],
+    query: &[(&Param, String)],
+    total: usize,
+) -> Error {
+    let path = path_values
+        .iter()
+        .map(|(p, encoded)| (p.name, encoded.len()));
+    let query = query.iter().map(|(p, value)| {
+        let encoded = utf8_percent_encode(value, COMPONENT)
+            .map(str::len)
+            .sum::<usize>();
+        (p.name, p.wire.len() + 1 + encoded)
+    });
+    let name = path
+        .chain(query)
+        .max_by_key(|(_, len)| *len)
+        .map_or(op.name, |(name, _)| name);
+    Error::invalid(
+        name,
+        format!(
+            "'{name}' is too long: the request path and query would be {total} bytes once \
+             URL-encoded, over the limit of {MAX_PATH_AND_QUERY}"
+        ),
+    )
+}
+
+/// Refuses values nested deeper than `MAX_NESTING` (walked without recursion).
+fn check_nesting(value: &Value, name: &str) -> Result<()> {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let is_container = matches!(value, Value::Array(_) | Value::Object(_));
+        if is_container && depth >= MAX_NESTING {
+            return Err(Error::invalid(
+                name,
+                format!("'{name}' is nested more than {MAX_NESTING} levels deep"),
+            ));
+        }
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn path_segment(param: &Param, value: Value) -> Result<String> {
@@ -347,6 +402,60 @@ mod tests {
             p.path_and_query,
             "/api-keys?page_size=2&workspace_id=a%20b%26c"
         );
+    }
+
+    #[test]
+    fn urls_longer_than_the_limit_are_refused_naming_the_longest_parameter() {
+        // Right at the limit: "/api-keys/" is 10 bytes.
+        let fits = "a".repeat(MAX_PATH_AND_QUERY - 10);
+        let p = prepare(&api_keys::RETRIEVE, params(json!({"id": fits}))).unwrap();
+        assert_eq!(p.path_and_query.len(), MAX_PATH_AND_QUERY);
+        let (param, message) = invalid(
+            &api_keys::RETRIEVE,
+            json!({"id": "a".repeat(MAX_PATH_AND_QUERY - 9)}),
+        );
+        assert_eq!(param, "id");
+        assert!(message.contains("8192"), "{message}");
+        // The limit is on the encoded text: 3,000 spaces are 9,000 bytes.
+        let (param, _) = invalid(&api_keys::RETRIEVE, json!({"id": " ".repeat(3000)}));
+        assert_eq!(param, "id");
+        let (param, message) = invalid(&api_keys::RETRIEVE, json!({"id": "a".repeat(100_000)}));
+        assert_eq!(param, "id");
+        assert!(message.contains("100010 bytes"), "{message}");
+        // Query parameters are blamed by their own name, the longest one.
+        let (param, _) = invalid(
+            &api_keys::LIST,
+            json!({"workspace_id": "\u{e9}".repeat(2000), "page_size": 2}),
+        );
+        assert_eq!(param, "workspace_id");
+    }
+
+    #[test]
+    fn values_nested_too_deep_are_refused_without_recursion() {
+        fn nested(depth: usize) -> Value {
+            let mut v = json!(1);
+            for _ in 0..depth {
+                v = json!([v]);
+            }
+            v
+        }
+        let p = prepare(
+            &api_keys::UPDATE,
+            params(json!({"id": "k", "extra": nested(MAX_NESTING)})),
+        )
+        .unwrap();
+        assert!(p.body.is_some());
+        let (param, message) = invalid(
+            &api_keys::UPDATE,
+            json!({"id": "k", "extra": nested(MAX_NESTING + 1)}),
+        );
+        assert_eq!(param, "extra");
+        assert_eq!(message, "'extra' is nested more than 64 levels deep");
+        let (param, _) = invalid(
+            &api_keys::UPDATE,
+            json!({"id": "k", "usage_limits": {"a": nested(MAX_NESTING)}}),
+        );
+        assert_eq!(param, "usage_limits");
     }
 
     #[test]

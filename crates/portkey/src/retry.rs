@@ -15,9 +15,10 @@ const MAX_DELAY: Duration = Duration::from_secs(8);
 /// script should not hang for minutes on one call.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// Whether an HTTP status is worth another attempt.
+/// Whether an HTTP status is worth another attempt: 408, 429 and the 5xx range (hyper lets
+/// through any three-digit status; 600-999 mean nothing and are not retried).
 pub fn retryable_status(status: u16) -> bool {
-    status == 408 || status == 429 || status >= 500
+    status == 408 || status == 429 || (500..600).contains(&status)
 }
 
 /// Whether an answer with `status` to a `method` request may be retried. A POST got to the
@@ -32,6 +33,8 @@ pub fn retry_failure(method: Method, error: &TransportError) -> bool {
     match error {
         TransportError::Connect(_) => true,
         TransportError::Timeout(_) | TransportError::Io(_) => method.is_idempotent(),
+        // Sending it again would fail the same way.
+        TransportError::Request(_) => false,
     }
 }
 
@@ -45,11 +48,19 @@ pub fn delay(retry: u32, headers: &Headers, jitter: f64) -> Duration {
         }
     }
     let exp = INITIAL_DELAY.saturating_mul(1u32 << retry.min(16));
-    exp.min(MAX_DELAY)
-        .mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0))
+    // `clamp` keeps NaN, and `mul_f64(NaN)` panics: a NaN jitter counts as none.
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    exp.min(MAX_DELAY).mul_f64(1.0 - 0.25 * jitter)
 }
 
-/// Reads `retry-after-ms`, then `retry-after` as seconds or as an HTTP date.
+/// Reads `retry-after-ms`, then `retry-after` as seconds or as an HTTP date. A value that is
+/// not a finite, non-negative number of representable length (`-5`, `NaN`, `1e20`,
+/// `99999999999999999999999`) is ignored, so the plain back-off applies, exactly as for a
+/// merely too long wait. Never panics, whatever the server sends.
 pub fn retry_after(headers: &Headers, now: SystemTime) -> Option<Duration> {
     let get = |name: &str| {
         headers
@@ -58,14 +69,20 @@ pub fn retry_after(headers: &Headers, now: SystemTime) -> Option<Duration> {
             .map(|(_, v)| v.trim())
     };
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        return (ms >= 0.0 && ms.is_finite()).then(|| Duration::from_secs_f64(ms / 1000.0));
+        return seconds(ms / 1000.0);
     }
     let value = get("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs >= 0.0 && secs.is_finite()).then(|| Duration::from_secs_f64(secs));
+        return seconds(secs);
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// `Duration::from_secs_f64` panics on negative, NaN and overflowing values; this refuses
+/// them (`try_from_secs_f64` errs on all three, and on infinity).
+fn seconds(secs: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(secs).ok()
 }
 
 #[cfg(test)]
@@ -133,6 +150,70 @@ mod tests {
             delay(0, &headers(&[("retry-after", "3600")]), 0.0),
             INITIAL_DELAY
         );
+    }
+
+    #[test]
+    fn absurd_retry_after_values_are_ignored_and_never_panic() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        for (name, value) in [
+            ("retry-after", "1e20"),
+            ("retry-after", "99999999999999999999999"),
+            ("retry-after", "1.8446744073709552e19"),
+            ("retry-after", "-5"),
+            ("retry-after", "-0.0001"),
+            ("retry-after", "NaN"),
+            ("retry-after", "inf"),
+            ("retry-after", "-inf"),
+            ("retry-after", "1e309"),
+            ("retry-after-ms", "1e30"),
+            ("retry-after-ms", "-1"),
+            ("retry-after-ms", "NaN"),
+            ("retry-after-ms", "infinity"),
+        ] {
+            let h = headers(&[(name, value)]);
+            assert_eq!(retry_after(&h, now), None, "{name}: {value}");
+            // The plain back-off applies.
+            assert_eq!(delay(0, &h, 0.0), INITIAL_DELAY, "{name}: {value}");
+            assert_eq!(delay(2, &h, 0.0), Duration::from_secs(2), "{name}: {value}");
+        }
+        // Large but representable: parsed, then not honoured (longer than MAX_RETRY_AFTER).
+        let h = headers(&[("retry-after", "1e12")]);
+        assert_eq!(
+            retry_after(&h, now),
+            Some(Duration::from_secs(1_000_000_000_000))
+        );
+        assert_eq!(delay(0, &h, 0.0), INITIAL_DELAY);
+        // A date far in the future or in the past.
+        let h = headers(&[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")]);
+        assert_eq!(delay(0, &h, 0.0), INITIAL_DELAY);
+        let h = headers(&[("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT")]);
+        assert_eq!(delay(0, &h, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn any_jitter_is_safe() {
+        let none = headers(&[]);
+        for jitter in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 1e300] {
+            let d = delay(1, &none, jitter);
+            assert!(
+                d <= Duration::from_secs(1) && d >= Duration::from_millis(750),
+                "{jitter}"
+            );
+        }
+        assert_eq!(delay(u32::MAX, &none, 0.5), MAX_DELAY.mul_f64(0.875));
+    }
+
+    #[test]
+    fn only_real_server_errors_are_retried() {
+        assert!(retryable_status(500));
+        assert!(retryable_status(599));
+        assert!(!retryable_status(600));
+        assert!(!retryable_status(999));
+        assert!(!retryable_status(499));
+        assert!(!retry_failure(
+            Method::Get,
+            &TransportError::Request("invalid request URL".into())
+        ));
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub enum TransportError {
     Timeout(String),
     /// The connection broke after the request may have been sent.
     Io(String),
+    /// The request could not be built (its URL or a header is not valid); nothing was sent.
+    /// Bad input or a bug, never a network condition, so it is never retried.
+    Request(String),
 }
 
 pub type SendFuture<'a> =
@@ -102,8 +105,9 @@ impl HyperTransport {
             .method(method)
             .uri(&request.url)
             .body(Full::new(request.body.unwrap_or_default()))
-            // The client checked the base URL and encoded the path, so this is a bug if hit.
-            .map_err(|e| TransportError::Connect(format!("invalid request URL: {e}")))?;
+            // The client checked the base URL and encoded the path, so this is a bug if hit;
+            // in any case not a connection failure, and never retried.
+            .map_err(|e| TransportError::Request(format!("invalid request URL: {e}")))?;
         *outgoing.headers_mut() = request.headers;
         if let Some(auth) = self.plain_proxy_auth(outgoing.uri()) {
             outgoing
@@ -185,6 +189,25 @@ fn chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_url_that_cannot_be_built_is_a_request_error_not_a_connect_error() {
+        let transport =
+            HyperTransport::new(Duration::from_secs(2), None).expect("TLS config builds");
+        let request = HttpRequest {
+            method: Method::Get,
+            url: format!("http://127.0.0.1:9/v1/api-keys/{}", "a".repeat(70_000)),
+            headers: HeaderMap::new(),
+            body: None,
+            timeout: Duration::from_secs(2),
+        };
+        match transport.send(request).await {
+            Err(TransportError::Request(message)) => {
+                assert!(message.contains("invalid request URL"), "{message}")
+            }
+            other => panic!("expected a request error, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
     async fn https_is_set_up_and_a_refused_connection_is_a_connect_error() {

@@ -5,24 +5,41 @@ mod common;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use common::Mock;
-use portkey::{Error, RequestOptions};
+use portkey::{limits, Error, RequestOptions};
 use serde_json::{Map, Value};
 
 fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
 }
 
-/// Replaces `${name}` strings with saved values, recursively.
+/// Replaces `${name}` with saved values, recursively: a string that is exactly `${name}` becomes
+/// the saved value (whatever its type), `${name}` inside a longer string its text; and
+/// `{"$repeat": [s, n]}` becomes `s` repeated `n` times.
 fn substitute(value: &Value, saved: &HashMap<String, Value>) -> Value {
     match value {
-        Value::String(s) if s.starts_with("${") && s.ends_with('}') => saved
-            .get(&s[2..s.len() - 1])
-            .cloned()
-            .unwrap_or_else(|| panic!("nothing saved as {s}")),
+        Value::String(s) => {
+            if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+                if !name.contains("${") {
+                    return saved
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| panic!("nothing saved as {s}"));
+                }
+            }
+            Value::String(interpolate(s, saved))
+        }
         Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, saved)).collect()),
+        Value::Object(map) if map.len() == 1 && map.contains_key("$repeat") => {
+            let args = map["$repeat"]
+                .as_array()
+                .expect("$repeat takes [string, count]");
+            let text = substitute(&args[0], saved);
+            let text = text.as_str().expect("$repeat repeats a string");
+            let count = args[1].as_u64().expect("$repeat count is a whole number");
+            Value::String(text.repeat(usize::try_from(count).unwrap()))
+        }
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| (k.clone(), substitute(v, saved)))
@@ -30,6 +47,30 @@ fn substitute(value: &Value, saved: &HashMap<String, Value>) -> Value {
         ),
         other => other.clone(),
     }
+}
+
+/// `${name}` inside a longer string: a saved string as it is, anything else as JSON text.
+fn interpolate(text: &str, saved: &HashMap<String, Value>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        let close = open
+            + rest[open..]
+                .find('}')
+                .unwrap_or_else(|| panic!("unclosed ${{ in {text:?}"));
+        let name = &rest[open + 2..close];
+        let value = saved
+            .get(name)
+            .unwrap_or_else(|| panic!("nothing saved as ${{{name}}}"));
+        out.push_str(&rest[..open]);
+        match value {
+            Value::String(s) => out.push_str(s),
+            other => out.push_str(&other.to_string()),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Follows a dotted path (`data.0.name`); list indexes are numbers.
@@ -96,36 +137,80 @@ fn check_error(error: &Error, want: &Map<String, Value>, where_: &str) {
     }
 }
 
+/// The step's client (`client`: `base_url`, `timeout_ms`, `max_retries`) and per-call options
+/// (`options`: `headers`, `timeout_ms`, `max_retries`), converted the way the bindings convert
+/// them, so an out-of-range value fails here exactly as it fails in Python and Node.
+fn prepare_step(
+    mock: &Mock,
+    step: &Value,
+    saved: &HashMap<String, Value>,
+) -> Result<(portkey::Client, RequestOptions), Error> {
+    let mut builder = mock.builder();
+    if let Some(settings) = step.get("client").map(|c| substitute(c, saved)) {
+        if let Some(url) = settings.get("base_url") {
+            builder = builder.base_url(url.as_str().expect("client.base_url is a string"));
+        }
+        if let Some(ms) = settings.get("timeout_ms") {
+            let ms = ms.as_f64().expect("client.timeout_ms is a number");
+            builder = builder.timeout(limits::timeout_from_millis(ms, "timeout")?);
+        }
+        if let Some(n) = settings.get("max_retries") {
+            let n = n.as_f64().expect("client.max_retries is a number");
+            builder = builder.max_retries(limits::max_retries_from(n, "max_retries")?);
+        }
+    }
+    let client = builder.build()?;
+    let mut options = RequestOptions::default();
+    if let Some(given) = step.get("options").map(|o| substitute(o, saved)) {
+        if let Some(headers) = given.get("headers") {
+            let headers = headers.as_object().expect("options.headers is an object");
+            for (name, value) in headers {
+                let value = value.as_str().expect("header values are strings");
+                options.extra_headers.push((name.clone(), value.to_owned()));
+            }
+        }
+        if let Some(ms) = given.get("timeout_ms") {
+            let ms = ms.as_f64().expect("options.timeout_ms is a number");
+            options.timeout = Some(limits::timeout_from_millis(ms, "timeout")?);
+        }
+        if let Some(n) = given.get("max_retries") {
+            let n = n.as_f64().expect("options.max_retries is a number");
+            options.max_retries = Some(limits::max_retries_from(n, "max_retries")?);
+        }
+    }
+    Ok((client, options))
+}
+
 async fn run(file: &str) {
     let path = scenario_dir().join(file);
     let scenario: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mock = Mock::start();
     mock.reset().await;
     let mut saved: HashMap<String, Value> = HashMap::new();
+    saved.insert(
+        "mock_base_url".to_owned(),
+        Value::String(mock.handle.base_url()),
+    );
     for (i, step) in scenario["steps"].as_array().unwrap().iter().enumerate() {
         let name = step["call"].as_str().unwrap();
         let where_ = format!("{file} step {i} ({name})");
-        let mut builder = mock.builder();
-        if let Some(settings) = step.get("client") {
-            if let Some(ms) = settings.get("timeout_ms").and_then(Value::as_u64) {
-                builder = builder.timeout(Duration::from_millis(ms));
-            }
-            if let Some(n) = settings.get("max_retries").and_then(Value::as_u64) {
-                builder = builder.max_retries(n as u32);
-            }
-        }
-        let client = builder.build().unwrap();
-        if let Some(fault) = step.get("fault") {
-            mock.fault(fault).await;
+        let prepared = prepare_step(&mock, step, &saved);
+        if let (Ok(_), Some(fault)) = (&prepared, step.get("fault")) {
+            mock.fault(&substitute(fault, &saved)).await;
         }
         let before = mock.request_count().await;
-        let params = substitute(&step["params"], &saved)
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
-        let outcome = client
-            .call_by_name(name, params, &RequestOptions::default())
-            .await;
+        let outcome = match prepared {
+            Ok((client, options)) => {
+                let params = substitute(&step["params"], &saved)
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+                client.call_by_name(name, params, &options).await
+            }
+            // Building the client or reading the options failed: that is the outcome, and
+            // nothing may have been sent.
+            Err(error) => Err(error),
+        };
         if let Some(sent) = step.get("sent") {
             assert_eq!(
                 mock.request_count().await - before,
@@ -192,6 +277,16 @@ async fn faults() {
 #[tokio::test]
 async fn path_encoding() {
     run("path_encoding.json").await;
+}
+
+#[tokio::test]
+async fn hostile_server() {
+    run("hostile_server.json").await;
+}
+
+#[tokio::test]
+async fn hostile_input() {
+    run("hostile_input.json").await;
 }
 
 #[test]
