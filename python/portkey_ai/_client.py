@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._native import NativeClient, wait_idle
-from ._exceptions import PortkeyError, from_outcome
+from ._native import NativeClient, at_exit
+from ._exceptions import InvalidParameterError, from_construction, from_outcome, not_an_object
 from ._types import NotGiven
 from .resources.api_keys import ApiKeys, AsyncApiKeys
 from .resources.virtual_keys import AsyncVirtualKeys, VirtualKeys
@@ -12,6 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, Mapping, Optional, TypeVar
 
+    from ._exceptions import Outcome
     from ._response import PortkeyObject
     from ._types import NotGivenOr
 
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     _C = TypeVar("_C", bound="_BaseClient")
 
 __all__ = ["Portkey", "AsyncPortkey"]
-
 
 
 def _loads(data: bytes) -> Any:
@@ -40,14 +40,35 @@ def _native_client(
 ) -> NativeClient:
     try:
         return NativeClient(api_key, base_url, timeout, max_retries)
-    except ValueError as e:  # the core's message: no key, bad URL, bad setting
-        raise PortkeyError(str(e)) from None
+    except ValueError as e:  # the core's verdict: no key, bad URL, bad setting
+        raise from_construction(e) from None
 
 
 def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, str]]:
     if extra_headers is None or type(extra_headers) is dict:
         return extra_headers
-    return dict(extra_headers)
+    try:
+        return dict(extra_headers)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            "'extra_headers' must be a mapping of header names to values, "
+            f"got {type(extra_headers).__name__}",
+            param="extra_headers",
+        ) from None
+
+
+def _answer(outcome: Outcome, cls: type[_R]) -> _R:
+    """The response object of a call, or the exception to raise."""
+    body = outcome[3]
+    if outcome[0] is not None or body is None:
+        raise from_outcome(outcome)
+    try:
+        data = _loads(body)
+    except (ValueError, RecursionError):
+        data = None
+    if type(data) is not dict:
+        raise not_an_object(outcome[1], body)
+    return cls(data, outcome[2])
 
 
 class _BaseClient:
@@ -90,7 +111,7 @@ class _BaseClient:
         try:
             native = self._native.with_options(api_key, base_url, timeout, max_retries)
         except ValueError as e:
-            raise PortkeyError(str(e)) from None
+            raise from_construction(e) from None
         clone = type(self).__new__(type(self))
         clone._setup(native)
         return clone
@@ -138,23 +159,21 @@ class Portkey(_BaseClient):
             None if isinstance(max_retries, NotGiven) else max_retries,
             _headers(extra_headers),
         )
-        body = outcome[3]
-        if outcome[0] is None and body is not None:
-            return cls(_loads(body), outcome[2])
-        raise from_outcome(outcome)
+        return _answer(outcome, cls)
 
 
 _exit_hook_registered = False
 
 
 def _wait_for_async_calls_at_exit() -> None:
-    """Once per process: at exit, let the runtime finish handing asyncio results over before
-    the interpreter finalizes (a worker retaking the GIL then would abort the process)."""
+    """Once per process: at exit, stop handing asyncio results over and let the steps under
+    way finish before the interpreter finalizes (a thread releasing the GIL then would abort
+    the process)."""
     global _exit_hook_registered
     if not _exit_hook_registered:
         import atexit
 
-        atexit.register(wait_idle, 5.0)
+        atexit.register(at_exit, 5.0)
         _exit_hook_registered = True
 
 
@@ -187,7 +206,4 @@ class AsyncPortkey(_BaseClient):
             None if isinstance(max_retries, NotGiven) else max_retries,
             _headers(extra_headers),
         )
-        body = outcome[3]
-        if outcome[0] is None and body is not None:
-            return cls(_loads(body), outcome[2])
-        raise from_outcome(outcome)
+        return _answer(outcome, cls)

@@ -136,8 +136,12 @@ class APIResponseValidationError(APIError):
         self.status_code = status_code
 
 
-class InvalidParameterError(PortkeyError, ValueError):
-    """Bad input, refused before anything was sent; `param` names the parameter."""
+class InvalidParameterError(PortkeyError, ValueError, TypeError):
+    """Bad input, refused before anything was sent; `param` names the parameter.
+
+    Also a `ValueError` and a `TypeError`, so `except ValueError` (a value out of range) and
+    `except TypeError` (a value of the wrong type) keep working as they would in plain Python.
+    """
 
     param: str
 
@@ -177,14 +181,36 @@ def headers_dict(pairs: Optional[List[Tuple[str, str]]]) -> Dict[str, str]:
 
 
 def _body(raw: Optional[bytes]) -> Any:
+    """An error body as JSON when it is JSON, else as text: the status error keeps its class
+    whatever the server sent (invalid UTF-8, JSON nested too deep for Python, not JSON)."""
     if raw is None:
         return None
     import json  # deferred: importing json costs more than the rest of the package
 
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return raw.decode("utf-8", "replace")
+
+
+def not_an_object(status: Optional[int], raw: bytes) -> APIResponseValidationError:
+    """A 2xx answer that is not a JSON object. The core refuses those; this guards the
+    Python side should one ever get through."""
+    return APIResponseValidationError(
+        "Invalid response body: the answer is not a JSON object",
+        status_code=status or 0,
+        body=raw.decode("utf-8", "replace"),
+    )
+
+
+def from_construction(error: ValueError) -> PortkeyError:
+    """The exception for a failed `NativeClient(...)` / `with_options(...)`: the native
+    module raises `ValueError(message, class_name, param)`."""
+    args = error.args
+    if len(args) == 3 and isinstance(args[0], str) and isinstance(args[1], str):
+        message, kind, param = args
+        return from_outcome((kind, None, None, None, message, param))
+    return PortkeyError(str(error))
 
 
 def from_outcome(outcome: Outcome) -> PortkeyError:

@@ -15,6 +15,8 @@ Outcome = Tuple[
     Optional[str],
 ]
 
+# Settings are checked natively: a wrong type or value raises ValueError(message, class_name,
+# param), which portkey_ai._exceptions.from_construction turns into the package's exception.
 class NativeClient:
     def __init__(
         self,
@@ -54,4 +56,4 @@ class NativeClient:
     ) -> asyncio.Future[Outcome]: ...
 
 def operations() -> List[Tuple[str, str, List[Tuple[str, str, bool]]]]: ...
-def wait_idle(timeout_seconds: float) -> bool: ...
+def at_exit(timeout_seconds: float) -> bool: ...

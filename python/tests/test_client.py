@@ -356,3 +356,150 @@ def test_import_is_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]", out.stdout
+
+
+# --- Python input types -------------------------------------------------------------------
+
+
+def test_invalid_parameter_error_is_also_a_type_error() -> None:
+    assert issubclass(InvalidParameterError, ValueError)
+    assert issubclass(InvalidParameterError, TypeError)
+    assert issubclass(InvalidParameterError, PortkeyError)
+    e = InvalidParameterError("bad", param="timeout")
+    assert (e.param, e.message, str(e)) == ("timeout", "bad", "bad")
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("max_retries", 2**70),
+        ("max_retries", -(2**70)),
+        ("max_retries", 1.5),
+        ("max_retries", 2.0),
+        ("max_retries", "2"),
+        ("max_retries", True),
+        ("max_retries", -1),
+        ("max_retries", 1001),
+        ("timeout", "5"),
+        ("timeout", True),
+        ("timeout", 10**400),
+        ("timeout", -(10**400)),
+        ("timeout", float("nan")),
+        ("timeout", float("inf")),
+        ("timeout", 0),
+        ("timeout", 86_401),
+        ("timeout", [5]),
+        ("api_key", 123),
+        ("api_key", b"pk-bytes"),
+        ("api_key", "pk-\udc80-lone-surrogate"),
+        ("base_url", 123),
+        ("base_url", "http://127.0.0.1:1/\udc80"),
+    ],
+)
+def test_bad_settings_name_the_parameter(param: str, value: object, mock: Mock) -> None:
+    for make in (
+        lambda: Portkey(**{param: value}),  # type: ignore[arg-type]
+        lambda: AsyncPortkey(**{param: value}),  # type: ignore[arg-type]
+        lambda: Portkey().with_options(**{param: value}),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidParameterError) as info:
+            make()
+        assert info.value.param == param, info.value
+        assert "\udc80" not in str(info.value) and "pk-bytes" not in str(info.value)
+    if param in ("timeout", "max_retries"):
+        with pytest.raises(InvalidParameterError) as info:
+            Portkey().api_keys.list(**{param: value})  # type: ignore[arg-type]
+        assert info.value.param == param, info.value
+    assert mock.count() == 0
+
+
+def test_pythonic_except_clauses_catch_bad_settings(mock: Mock) -> None:
+    with pytest.raises(TypeError):
+        Portkey(timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Portkey(timeout=-1)
+    with pytest.raises(TypeError):
+        Portkey().api_keys.list(max_retries=1.5)  # type: ignore[arg-type]
+
+
+def test_good_settings_of_other_numeric_types(mock: Mock) -> None:
+    import decimal
+    import fractions
+
+    portkey = Portkey(timeout=fractions.Fraction(3, 2), max_retries=0)
+    assert (portkey.timeout, portkey.max_retries) == (1.5, 0)
+    assert Portkey(timeout=decimal.Decimal("2.5")).timeout == 2.5
+    assert Portkey(timeout=86_400, max_retries=1000).timeout == 86_400.0
+    portkey.api_keys.list(timeout=3, max_retries=2)
+
+
+def test_header_errors_name_the_header_not_the_value(mock: Mock) -> None:
+    portkey = Portkey()
+    with pytest.raises(InvalidParameterError) as info:
+        portkey.api_keys.list(extra_headers={"x-trace": "secret-\udc80"})
+    assert info.value.param == "extra_headers"
+    assert "x-trace" in str(info.value) and "secret" not in str(info.value)
+    assert "str -> str" not in str(info.value)
+    with pytest.raises(InvalidParameterError) as info:
+        portkey.api_keys.list(extra_headers={"x-\udc80": "v"})
+    assert info.value.param == "extra_headers"
+    with pytest.raises(InvalidParameterError) as info:
+        portkey.api_keys.list(extra_headers={1: "v"})  # type: ignore[dict-item]
+    assert info.value.param == "extra_headers"
+    with pytest.raises(InvalidParameterError) as info:
+        portkey.api_keys.list(extra_headers="x-trace: 1")  # type: ignore[arg-type]
+    assert info.value.param == "extra_headers"
+    assert mock.count() == 0
+
+
+def test_a_missing_api_key_stays_a_portkey_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTKEY_API_KEY", raising=False)
+    with pytest.raises(PortkeyError) as info:
+        Portkey()
+    assert type(info.value) is PortkeyError
+
+
+# --- answers Python cannot decode ---------------------------------------------------------
+
+
+def test_status_error_keeps_its_class_when_the_body_cannot_be_decoded() -> None:
+    from portkey_ai._exceptions import from_outcome
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for body, text in (
+        (deep, deep.decode()),
+        (b'{"id":"k","name":"\xff\xfe"}', '{"id":"k","name":"\ufffd\ufffd"}'),
+        (b"<html>oops</html>", "<html>oops</html>"),
+    ):
+        error = from_outcome(("NotFoundError", 404, [], body, "Error code: 404", "req-1"))
+        assert type(error) is NotFoundError
+        assert (error.status_code, error.request_id, error.body) == (404, "req-1", text)
+
+
+def test_undecodable_answers_are_exceptions_of_the_package(mock: Mock) -> None:
+    portkey = Portkey(max_retries=0)
+    invalid_utf8 = "eyJpZCI6ImsiLCJuYW1lIjoi//4ifQ=="  # {"id":"k","name":"\xff\xfe"}
+    for fault, cls in (
+        ({"status": 200, "nested_depth": 100_000}, portkey_ai.APIResponseValidationError),
+        ({"status": 200, "raw_body_base64": invalid_utf8}, portkey_ai.APIResponseValidationError),
+        ({"status": 200, "raw_body": "[1,2]"}, portkey_ai.APIResponseValidationError),
+        ({"status": 200, "raw_body": "null"}, portkey_ai.APIResponseValidationError),
+        ({"status": 404, "nested_depth": 100_000}, NotFoundError),
+        ({"status": 404, "raw_body_base64": invalid_utf8}, NotFoundError),
+    ):
+        mock.fault({"method": "GET", "times": 1, **fault})
+        with pytest.raises(PortkeyError) as info:
+            portkey.api_keys.list()
+        assert type(info.value) is cls, (fault, info.value)
+        assert info.value.status_code == fault["status"]  # type: ignore[attr-defined]
+
+
+def test_the_python_side_refuses_an_answer_that_is_not_an_object() -> None:
+    from portkey_ai._client import _answer
+
+    for body in (b"[1,2]", b"null", b'"s"', b"42", b"[" * 100_000 + b"]" * 100_000, b"\xff"):
+        with pytest.raises(portkey_ai.APIResponseValidationError) as info:
+            _answer((None, 200, [], body, None, None), portkey_ai.GenericResponse)
+        assert info.value.status_code == 200
+    ok = _answer((None, 200, [], b'{"a": 1}', None, None), portkey_ai.GenericResponse)
+    assert ok.a == 1

@@ -14,25 +14,76 @@ from conftest import REPO, Mock
 
 SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*.json"))
 MISSING = object()
+STEP_KEYS = {
+    "call", "params", "client", "options", "fault", "expect", "error", "save", "sent", "last_path"
+}
+# Parameter names in `error.param` are the core's; Python spells these differently.
+PYTHON_PARAM = {"headers": "extra_headers"}
 
 
 def test_scenarios_exist() -> None:
     assert len(SCENARIOS) >= 5, SCENARIOS
 
 
+def _variable(name: str, saved: dict):
+    if name not in saved:
+        raise AssertionError(f"variable {name} was never saved")
+    return saved[name]
+
+
 def substitute(value, saved: dict):
+    """`${name}` (alone: the saved value itself; inside a string: its text) and
+    `{"$repeat": [s, n]}` (s repeated n times), see tests/README.md."""
     if isinstance(value, str):
         m = re.fullmatch(r"\$\{(\w+)\}", value)
         if m:
-            if m.group(1) not in saved:
-                raise AssertionError(f"variable {m.group(1)} was never saved")
-            return saved[m.group(1)]
-        return value
+            return _variable(m.group(1), saved)
+        return re.sub(r"\$\{(\w+)\}", lambda m: str(_variable(m.group(1), saved)), value)
     if isinstance(value, list):
         return [substitute(v, saved) for v in value]
     if isinstance(value, dict):
+        if set(value) == {"$repeat"}:
+            text, count = value["$repeat"]
+            return substitute(text, saved) * count
         return {k: substitute(v, saved) for k, v in value.items()}
     return value
+
+
+def test_substitute() -> None:
+    saved = {"mock_base_url": "http://h/v1", "n": 3}
+    assert substitute("${n}", saved) == 3
+    assert substitute("${mock_base_url}?x=${n}", saved) == "http://h/v1?x=3"
+    assert substitute({"id": {"$repeat": ["ab", 3]}}, saved) == {"id": "ababab"}
+    with pytest.raises(AssertionError):
+        substitute("x${missing}", saved)
+
+
+def client_settings(settings: dict) -> dict:
+    """A step's `client` as constructor keyword arguments (milliseconds -> seconds)."""
+    kwargs = {}
+    if "base_url" in settings:
+        kwargs["base_url"] = settings["base_url"]
+    if "timeout_ms" in settings:
+        kwargs["timeout"] = settings["timeout_ms"] / 1000
+    if "max_retries" in settings:
+        kwargs["max_retries"] = settings["max_retries"]
+    unknown = set(settings) - {"base_url", "timeout_ms", "max_retries"}
+    assert not unknown, f"unknown client settings {unknown}"
+    return kwargs
+
+
+def call_options(options: dict) -> dict:
+    """A step's `options` as per-call keyword arguments."""
+    kwargs = {}
+    if "headers" in options:
+        kwargs["extra_headers"] = options["headers"]
+    if "timeout_ms" in options:
+        kwargs["timeout"] = options["timeout_ms"] / 1000
+    if "max_retries" in options:
+        kwargs["max_retries"] = options["max_retries"]
+    unknown = set(options) - {"headers", "timeout_ms", "max_retries"}
+    assert not unknown, f"unknown call options {unknown}"
+    return kwargs
 
 
 def lookup(answer, path: str):
@@ -88,30 +139,26 @@ async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
     mock.reset()
     cls = portkey_ai.AsyncPortkey if asynchronous else portkey_ai.Portkey
     default_client = cls()
-    saved: dict = {}
+    saved: dict = {"mock_base_url": mock.base_url}
     for i, step in enumerate(scenario["steps"]):
         where = f"{scenario['name']} / step {i} ({step['call']})"
-        unknown = set(step) - {
-            "call", "params", "client", "fault", "expect", "error", "save", "sent", "last_path"
-        }
+        unknown = set(step) - STEP_KEYS
         assert not unknown, f"{where}: unknown step keys {unknown}"
-        client = default_client
-        if "client" in step:
-            settings = step["client"]
-            client = cls(
-                timeout=settings["timeout_ms"] / 1000 if "timeout_ms" in settings else None,
-                max_retries=settings.get("max_retries"),
-            )
         if "fault" in step:
-            mock.fault(step["fault"])
-        target = client
-        for part in step["call"].split("."):
-            target = getattr(target, part)
+            mock.fault(substitute(step["fault"], saved))
         params = substitute(step.get("params", {}), saved)
+        options = call_options(substitute(step.get("options", {}), saved))
         before = mock.count()
         answer = error = None
         try:
-            answer = target(**params)
+            client = default_client
+            if "client" in step:
+                # A construction failure is the step's outcome.
+                client = cls(**client_settings(substitute(step["client"], saved)))
+            target = client
+            for part in step["call"].split("."):
+                target = getattr(target, part)
+            answer = target(**params, **options)
             if asynchronous:
                 answer = await answer
         except portkey_ai.PortkeyError as e:
@@ -127,7 +174,8 @@ async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
             if "status" in spec:
                 assert error.status_code == spec["status"], where
             if "param" in spec:
-                assert error.param == spec["param"], f"{where}: {error.param} ({error})"
+                param = PYTHON_PARAM.get(spec["param"], spec["param"])
+                assert error.param == param, f"{where}: {error.param} ({error})"
             if "message_contains" in spec:
                 assert spec["message_contains"] in str(error), f"{where}: {error}"
         else:
@@ -144,7 +192,7 @@ async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
                 f"{where}: mock received {after - before} requests, want {step['sent']}"
             )
         if "last_path" in step:
-            assert mock.requests()[-1]["path"] == step["last_path"], where
+            assert mock.requests()[-1]["path"] == substitute(step["last_path"], saved), where
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

@@ -5,8 +5,16 @@
 //! python/bench/README.md), and it needs no Python-side encoder on the hot path.
 //! Values JSON does not know (datetime, Enum, response objects) go through one Python
 //! function, `portkey_ai._encode.default`, so their meaning is decided in Python.
+//!
+//! Settings (`timeout`, `max_retries`, `api_key`, `base_url`, `extra_headers`) are taken as
+//! any Python object and converted here, so a wrong type is an `InvalidParameterError` naming
+//! the parameter rather than pyo3's `TypeError` or `OverflowError`. Only the types are judged
+//! here: the ranges are the core's (`portkey::limits`), the same in every language.
 
-use pyo3::exceptions::PyTypeError;
+use std::time::Duration;
+
+use portkey::{limits, Error};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -126,4 +134,147 @@ fn show(value: &Bound<'_, PyAny>) -> String {
         .repr()
         .map(|r| r.to_string())
         .unwrap_or_else(|_| "<unprintable>".to_owned())
+}
+
+fn invalid(param: &str, message: String) -> Error {
+    Error::InvalidParam {
+        param: param.to_owned(),
+        message,
+    }
+}
+
+/// The name of a value's type, for messages that must not show the value itself.
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+}
+
+/// A timeout in seconds: an int or a float (anything with `__float__`, so NumPy and `Decimal`
+/// too), but not a bool and not a string. The range is `portkey::limits`'.
+pub fn timeout(value: &Bound<'_, PyAny>, param: &str) -> Result<Duration, Error> {
+    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyString>() {
+        return Err(not_a_number(value, param));
+    }
+    let seconds = match value.extract::<f64>() {
+        Ok(seconds) => seconds,
+        // An int beyond the float range: out of range, whatever its sign.
+        Err(e) if e.is_instance_of::<PyOverflowError>(value.py()) => {
+            if value.lt(0).unwrap_or(false) {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }
+        }
+        Err(_) => return Err(not_a_number(value, param)),
+    };
+    limits::timeout_from_secs(seconds, param)
+}
+
+fn not_a_number(value: &Bound<'_, PyAny>, param: &str) -> Error {
+    invalid(
+        param,
+        format!(
+            "'{param}' must be a number of seconds (int or float), got {}",
+            type_name(value)
+        ),
+    )
+}
+
+/// A retry count: an int (anything with `__index__`), not a bool or a float. The range is
+/// `portkey::limits`'; an int too large for 64 bits is out of range, not an `OverflowError`.
+pub fn max_retries(value: &Bound<'_, PyAny>, param: &str) -> Result<u32, Error> {
+    let not_an_int = || {
+        invalid(
+            param,
+            format!(
+                "'{param}' must be a whole number (int), got {}",
+                type_name(value)
+            ),
+        )
+    };
+    if value.is_instance_of::<PyBool>() {
+        return Err(not_an_int());
+    }
+    let count = match value.extract::<i64>() {
+        // Beyond i64 the exact value no longer matters: it is out of range.
+        Ok(n) => n as f64,
+        Err(e) if e.is_instance_of::<PyOverflowError>(value.py()) => {
+            let huge = value.extract::<f64>().unwrap_or(f64::INFINITY);
+            if value.lt(0).unwrap_or(false) {
+                -huge.abs()
+            } else {
+                huge.abs()
+            }
+        }
+        Err(_) => return Err(not_an_int()),
+    };
+    limits::max_retries_from(count, param)
+}
+
+/// A text setting (`api_key`, `base_url`): a str that is valid Unicode. The value is never
+/// shown in the message (an API key is a secret).
+pub fn text(value: &Bound<'_, PyAny>, param: &str) -> Result<String, Error> {
+    let s = value.cast::<PyString>().map_err(|_| {
+        invalid(
+            param,
+            format!("'{param}' must be a string, got {}", type_name(value)),
+        )
+    })?;
+    s.to_str().map(str::to_owned).map_err(|_| {
+        invalid(
+            param,
+            format!("'{param}' is not valid text (it contains a lone surrogate)"),
+        )
+    })
+}
+
+/// Per-call headers: names and values must be str. A message names the header, never its
+/// value (values are often secrets).
+pub fn headers(dict: &Bound<'_, PyDict>, param: &str) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::with_capacity(dict.len());
+    for (k, v) in dict.iter() {
+        let name = match k.cast::<PyString>() {
+            Ok(s) => s.to_str().map(str::to_owned).map_err(|_| {
+                invalid(
+                    param,
+                    format!(
+                        "'{param}' has a header name that is not valid text: {}",
+                        show(&k)
+                    ),
+                )
+            })?,
+            Err(_) => {
+                return Err(invalid(
+                    param,
+                    format!(
+                        "'{param}' header names must be strings, got {}",
+                        type_name(&k)
+                    ),
+                ))
+            }
+        };
+        let value = match v.cast::<PyString>() {
+            Ok(s) => s.to_str().map(str::to_owned).map_err(|_| {
+                invalid(
+                    param,
+                    format!(
+                        "'{param}' header {name:?} has a value that is not valid text (it contains a lone surrogate)"
+                    ),
+                )
+            })?,
+            Err(_) => {
+                return Err(invalid(
+                    param,
+                    format!(
+                        "'{param}' header {name:?} must have a string value, got {}",
+                        type_name(&v)
+                    ),
+                ))
+            }
+        };
+        out.push((name, value));
+    }
+    Ok(out)
 }

@@ -8,10 +8,12 @@
 //! Errors cross as data (see `outcome.rs`); panics are caught on both paths and become
 //! `PortkeyError`, never a dead interpreter.
 
+mod bridge;
 mod convert;
 mod outcome;
 mod runtime;
 
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -20,8 +22,12 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use outcome::{invalid, invalid_param, panic_message, CatchPanic, Outcome};
-use runtime::{ForkLocal, PortkeyRuntime};
+use outcome::{invalid, panic_message, CatchPanic, Outcome};
+use runtime::ForkLocal;
+
+/// How often a blocking call on the main thread wakes to run Python's signal handlers, so
+/// Ctrl-C interrupts it. A call that ends sooner never wakes.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
 /// The core client behind `Portkey` / `AsyncPortkey`. Holds no Python objects, so it is
 /// `Send + Sync` and `frozen`: methods take `&self` without a borrow flag, from any thread,
@@ -36,26 +42,53 @@ struct NativeClient {
     client: ForkLocal<Client>,
 }
 
+/// A failed construction: `ValueError(message, class_name, param)`, which Python turns into
+/// the exception the core chose (`InvalidParameterError(param=...)`, or `PortkeyError`).
+fn construction_error(e: Error) -> PyErr {
+    let param = match &e {
+        Error::InvalidParam { param, .. } => Some(param.clone()),
+        _ => None,
+    };
+    PyValueError::new_err((e.to_string(), e.class_name(), param))
+}
+
+/// A getter after a fork whose rebuild failed (cannot happen with settings that built once).
+fn state_error(e: Error) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// `None` means "not given"; anything else is converted (type errors name the parameter).
+fn setting<T>(
+    value: Option<&Bound<'_, PyAny>>,
+    param: &str,
+    convert: impl FnOnce(&Bound<'_, PyAny>, &str) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    match value {
+        Some(v) if !v.is_none() => convert(v, param).map(Some),
+        _ => Ok(None),
+    }
+}
+
 impl NativeClient {
     fn build(
         mut builder: ClientBuilder,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        timeout_seconds: Option<f64>,
-        max_retries: Option<i64>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout_seconds: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let fail = |e: Error| PyValueError::new_err(e.to_string());
-        if let Some(key) = api_key {
+        let fail = construction_error;
+        if let Some(key) = setting(api_key, "api_key", convert::text).map_err(fail)? {
             builder = builder.api_key(key);
         }
-        if let Some(url) = base_url {
+        if let Some(url) = setting(base_url, "base_url", convert::text).map_err(fail)? {
             builder = builder.base_url(url);
         }
-        if let Some(t) = timeout_seconds {
-            builder = builder.timeout(seconds(t, "timeout").map_err(fail)?);
+        if let Some(t) = setting(timeout_seconds, "timeout", convert::timeout).map_err(fail)? {
+            builder = builder.timeout(t);
         }
-        if let Some(n) = max_retries {
-            builder = builder.max_retries(retries(n, "max_retries").map_err(fail)?);
+        if let Some(n) = setting(max_retries, "max_retries", convert::max_retries).map_err(fail)? {
+            builder = builder.max_retries(n);
         }
         // Building resolves the environment and checks the settings now, so a missing key
         // fails at construction, not at the first call.
@@ -72,52 +105,32 @@ impl NativeClient {
             .cloned()
     }
 
-    /// Validates the per-call options; the same rules as the client settings.
+    /// Converts the per-call options; the core checks their ranges, as for the client's.
     fn options(
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
         extra_headers: Option<&Bound<'_, PyDict>>,
-    ) -> Result<RequestOptions, Outcome> {
-        let mut options = RequestOptions {
-            timeout: timeout
-                .map(|t| seconds(t, "timeout"))
-                .transpose()
-                .map_err(Outcome::Err)?,
-            max_retries: max_retries
-                .map(|n| retries(n, "max_retries"))
-                .transpose()
-                .map_err(Outcome::Err)?,
-            extra_headers: Vec::new(),
-        };
-        if let Some(headers) = extra_headers {
-            for (k, v) in headers.iter() {
-                let (Ok(name), Ok(value)) = (k.extract::<String>(), v.extract::<String>()) else {
-                    // Name the types only: header values are often secrets.
-                    return Err(invalid(
-                        "extra_headers",
-                        format!(
-                            "'extra_headers' names and values must be strings, got {} -> {}",
-                            type_name(&k),
-                            type_name(&v)
-                        ),
-                    ));
-                };
-                options.extra_headers.push((name, value));
-            }
-        }
-        Ok(options)
+    ) -> Result<RequestOptions, Error> {
+        Ok(RequestOptions {
+            timeout: setting(timeout, "timeout", convert::timeout)?,
+            max_retries: setting(max_retries, "max_retries", convert::max_retries)?,
+            extra_headers: match extra_headers {
+                Some(headers) => convert::headers(headers, "extra_headers")?,
+                None => Vec::new(),
+            },
+        })
     }
 
     /// Everything a call needs, taken from Python objects while the GIL is held.
     fn prepare(
         &self,
         params: &Bound<'_, PyDict>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
         extra_headers: Option<&Bound<'_, PyDict>>,
     ) -> Result<(Client, portkey::Params, RequestOptions), Outcome> {
         let params = convert::params(params).map_err(|e| invalid(&e.param, e.message))?;
-        let options = Self::options(timeout, max_retries, extra_headers)?;
+        let options = Self::options(timeout, max_retries, extra_headers).map_err(Outcome::Err)?;
         let client = self.client().map_err(Outcome::Err)?;
         Ok((client, params, options))
     }
@@ -131,46 +144,34 @@ fn test_panic(op: &str) {
     }
 }
 
-fn type_name(value: &Bound<'_, PyAny>) -> String {
-    value
-        .get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-}
-
-fn seconds(value: f64, name: &str) -> Result<Duration, Error> {
-    // `Duration::from_secs_f64` panics on negative, NaN or huge values: refuse them first.
-    if value.is_finite() && value > 0.0 && value < 1e9 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(invalid_param(
-            name,
-            format!("'{name}' must be a positive number of seconds, got {value}"),
-        ))
+/// Drives `call` to its end, but every `SIGNAL_CHECK` attaches to the interpreter and runs
+/// Python's signal handlers: when one raises (KeyboardInterrupt), `call` is dropped (which
+/// closes its connection) and the exception is returned. The timer is a plain sleep future,
+/// armed on the first poll: a call that ends within the period never wakes up for it.
+async fn interruptible<F: Future>(call: F) -> PyResult<F::Output> {
+    let mut call = std::pin::pin!(call);
+    loop {
+        tokio::select! {
+            biased;
+            output = &mut call => return Ok(output),
+            () = tokio::time::sleep(SIGNAL_CHECK) => Python::attach(|py| py.check_signals())?,
+        }
     }
-}
-
-fn retries(value: i64, name: &str) -> Result<u32, Error> {
-    u32::try_from(value).map_err(|_| {
-        invalid_param(
-            name,
-            format!("'{name}' must be a non-negative integer, got {value}"),
-        )
-    })
 }
 
 #[pymethods]
 impl NativeClient {
-    /// Builds the core client. Raises ValueError with the core's message (no API key, bad
-    /// base URL); Python re-raises it as `PortkeyError`.
+    /// Builds the core client. Raises `ValueError(message, class_name, param)` with the
+    /// core's verdict (no API key, bad base URL, a setting of the wrong type or out of
+    /// range); Python re-raises it as `InvalidParameterError` or `PortkeyError`.
     #[new]
     #[pyo3(signature = (api_key=None, base_url=None, timeout_seconds=None, max_retries=None))]
     fn new(
         py: Python<'_>,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        timeout_seconds: Option<f64>,
-        max_retries: Option<i64>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout_seconds: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let v = py.version_info();
         let language = format!("python/{}.{}.{}", v.major, v.minor, v.patch);
@@ -179,14 +180,14 @@ impl NativeClient {
     }
 
     /// A new client with some settings replaced; the others (the API key included, which
-    /// never leaves Rust) are kept.
+    /// never leaves Rust) are kept. Fails as the constructor does.
     #[pyo3(signature = (api_key=None, base_url=None, timeout_seconds=None, max_retries=None))]
     fn with_options(
         &self,
-        api_key: Option<String>,
-        base_url: Option<String>,
-        timeout_seconds: Option<f64>,
-        max_retries: Option<i64>,
+        api_key: Option<&Bound<'_, PyAny>>,
+        base_url: Option<&Bound<'_, PyAny>>,
+        timeout_seconds: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Self::build(
             self.builder.clone(),
@@ -199,79 +200,79 @@ impl NativeClient {
 
     #[getter]
     fn base_url(&self) -> PyResult<String> {
-        Ok(self
-            .client()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?
-            .base_url()
-            .to_owned())
+        Ok(self.client().map_err(state_error)?.base_url().to_owned())
     }
 
     #[getter]
     fn timeout(&self) -> PyResult<f64> {
-        Ok(self
-            .client()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?
-            .timeout()
-            .as_secs_f64())
+        Ok(self.client().map_err(state_error)?.timeout().as_secs_f64())
     }
 
     #[getter]
     fn max_retries(&self) -> PyResult<u32> {
-        Ok(self
-            .client()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?
-            .max_retries())
+        Ok(self.client().map_err(state_error)?.max_retries())
     }
 
     /// Calls `op` and blocks until the answer. The GIL is released while waiting, so other
-    /// Python threads run and many threads can share one client.
+    /// Python threads run and many threads can share one client. On the main thread, a
+    /// signal handler that raises (Ctrl-C: KeyboardInterrupt) ends the wait within
+    /// `SIGNAL_CHECK`, and the call is dropped.
     #[pyo3(signature = (op, params, timeout=None, max_retries=None, extra_headers=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         op: &str,
         params: &Bound<'py, PyDict>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<&Bound<'py, PyAny>>,
         extra_headers: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let outcome = match self.prepare(params, timeout, max_retries, extra_headers) {
             Err(outcome) => outcome,
-            Ok((client, params, options)) => py.detach(|| {
-                // `block_on` drives the call on this (Python) thread while the runtime's
-                // workers run the connection; spawning it and waiting on a channel measured
-                // the same (python/bench/README.md). A panic in the core unwinds to here.
-                std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    test_panic(op);
-                    let rt = runtime::get();
-                    match rt.block_on(client.call_by_name(op, params, &options)) {
-                        Ok(r) => Outcome::Ok(r),
-                        Err(e) => Outcome::Err(e),
-                    }
-                }))
-                .unwrap_or_else(|payload| Outcome::Panic(panic_message(payload)))
-            }),
+            Ok((client, params, options)) => {
+                // Signal handlers run on the main thread only: elsewhere, no wake-ups.
+                let signals = runtime::is_main_thread(py);
+                py.detach(|| {
+                    // `block_on` drives the call on this (Python) thread while the runtime's
+                    // workers run the connection; spawning it and waiting on a channel
+                    // measured the same (python/bench/README.md). A panic in the core
+                    // unwinds to here.
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        test_panic(op);
+                        let rt = runtime::get();
+                        let call = client.call_by_name(op, params, &options);
+                        let result = if signals {
+                            rt.block_on(interruptible(call))?
+                        } else {
+                            rt.block_on(call)
+                        };
+                        Ok::<_, PyErr>(match result {
+                            Ok(r) => Outcome::Ok(r),
+                            Err(e) => Outcome::Err(e),
+                        })
+                    }))
+                    .unwrap_or_else(|payload| Ok(Outcome::Panic(panic_message(payload))))
+                })?
+            }
         };
         outcome.into_pyobject(py)
     }
 
-    /// Like `call`, but returns an asyncio awaitable at once; the call runs on the shared
-    /// runtime and the result is handed to the running event loop. Cancelling the awaitable
-    /// drops the call.
+    /// Like `call`, but returns an asyncio future at once; the call runs on the shared
+    /// runtime and the result is handed to the running event loop (`bridge.rs`). Cancelling
+    /// the future drops the call.
     #[pyo3(signature = (op, params, timeout=None, max_retries=None, extra_headers=None))]
     fn acall<'py>(
         &self,
         py: Python<'py>,
         op: &str,
         params: &Bound<'py, PyDict>,
-        timeout: Option<f64>,
-        max_retries: Option<i64>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<&Bound<'py, PyAny>>,
         extra_headers: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let prepared = self.prepare(params, timeout, max_retries, extra_headers);
         let op = op.to_owned();
-        // The event loop alone: no contextvars copy, since the future never calls Python.
-        let locals = pyo3_async_runtimes::TaskLocals::with_running_loop(py)?;
         let future = async move {
             test_panic(&op);
             match prepared {
@@ -284,19 +285,7 @@ impl NativeClient {
                 }
             }
         };
-        // Building the runtime can panic (no threads left); keep that a PortkeyError too.
-        if let Err(payload) = std::panic::catch_unwind(runtime::get) {
-            let outcome = Outcome::Panic(panic_message(payload));
-            let ready = async move { Ok(outcome) };
-            return pyo3_async_runtimes::generic::future_into_py_with_locals::<PortkeyRuntime, _, _>(
-                py, locals, ready,
-            );
-        }
-        pyo3_async_runtimes::generic::future_into_py_with_locals::<PortkeyRuntime, _, _>(
-            py,
-            locals,
-            CatchPanic(Box::pin(future)),
-        )
+        bridge::future_into_py(py, CatchPanic(Box::pin(future)))
     }
 
     fn __repr__(&self) -> String {
@@ -307,12 +296,13 @@ impl NativeClient {
     }
 }
 
-/// Blocks (GIL released) until no asyncio call is still handing its result over, or until
-/// `timeout_seconds`; returns whether it got there. Registered with `atexit` by the package.
+/// At exit: stops handing asyncio results to Python, then blocks (GIL released) until no
+/// result is being handed over, or until `timeout_seconds`; returns whether it got there.
+/// Registered with `atexit` by the package.
 #[pyfunction]
-fn wait_idle(py: Python<'_>, timeout_seconds: f64) -> bool {
+fn at_exit(py: Python<'_>, timeout_seconds: f64) -> bool {
     let timeout = Duration::from_secs_f64(timeout_seconds.clamp(0.0, 60.0));
-    py.detach(|| runtime::wait_idle(timeout))
+    py.detach(|| runtime::at_exit(timeout))
 }
 
 /// `(name, summary, [(param, doc, required)])`.
@@ -343,7 +333,7 @@ fn operations() -> Vec<OperationDoc> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
-    m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
+    m.add_function(wrap_pyfunction!(at_exit, m)?)?;
     m.add("VERSION", portkey::VERSION)?;
     Ok(())
 }

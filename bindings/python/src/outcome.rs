@@ -109,18 +109,17 @@ pub fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Runs a future to its end and turns a panic inside it into `Outcome::Panic`, for the asyncio
-/// path (`catch_unwind` covers the blocking path). Without it, pyo3-async-runtimes would set a
-/// `RustPanic` that is not a `PortkeyError`.
+/// path (`catch_unwind` covers the blocking path): a panic is a `PortkeyError`, and the task
+/// still hands a result to the awaiting coroutine.
 pub struct CatchPanic<F>(pub Pin<Box<F>>);
 
 impl<F: Future<Output = Outcome>> Future for CatchPanic<F> {
-    type Output = PyResult<Outcome>;
+    type Output = Outcome;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let inner = self.0.as_mut();
         match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(outcome)) => Poll::Ready(Ok(outcome)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => Poll::Ready(Ok(Outcome::Panic(panic_message(payload)))),
+            Ok(poll) => poll,
+            Err(payload) => Poll::Ready(Outcome::Panic(panic_message(payload))),
         }
     }
 }

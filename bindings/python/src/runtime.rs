@@ -1,18 +1,16 @@
-//! The one tokio runtime behind both the blocking and the asyncio paths, and its fork safety.
+//! The one tokio runtime behind both the blocking and the asyncio paths, its fork safety, and
+//! the exit handshake of the asyncio path.
 //!
-//! Why not `pyo3_async_runtimes::tokio`: that module keeps its runtime in a `OnceLock`, so it
-//! can never be replaced. After `os.fork()` the child inherits the runtime's memory but none of
-//! its worker threads, and every task spawned on it would wait forever. We therefore own the
-//! runtime, rebuild it when the process id changes, and plug it into pyo3-async-runtimes
-//! through its `generic` traits, so `acall` (asyncio) and `call` (blocking) share it.
+//! The runtime is ours, not a `OnceLock` (as in `pyo3_async_runtimes::tokio`), because it must
+//! be replaced after `os.fork()`: the child inherits the runtime's memory but none of its
+//! worker threads, and every task spawned on it would wait forever. We rebuild it when the
+//! process id changes; `call` (blocking) and `acall` (asyncio, `bridge.rs`) share it.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
-use pyo3_async_runtimes::TaskLocals;
+use pyo3::prelude::*;
 use tokio::runtime::Runtime as TokioRuntime;
 
 /// A value that belongs to one process: after a fork the child builds its own and leaves the
@@ -95,40 +93,57 @@ unsafe impl<T: Send + Sync> Send for ForkLocal<T> {}
 
 static RUNTIME: ForkLocal<TokioRuntime> = ForkLocal::empty();
 
-/// asyncio tasks spawned on the runtime and not yet finished, completion step included.
+/// Completion steps under way: a runtime thread attached to the interpreter to hand an asyncio
+/// result over (see `bridge.rs`).
 ///
-/// Why: pyo3-async-runtimes hands a result to the event loop from a worker thread holding the
-/// GIL, and that step releases and retakes the GIL (the loop's self-pipe write). If the script
-/// ends in that window, the interpreter starts finalizing and the worker's retake aborts the
-/// process ("PyGILState_Release: thread state ... must be current"). An `atexit` hook
-/// (`portkey_ai._client`) waits, with the GIL released, until this count is zero.
-static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// Why: if the script ends while a thread is in that step, the interpreter starts finalizing
+/// and the thread's release of the GIL aborts the process ("PyGILState_Release: thread state
+/// ... must be current"). At exit, an `atexit` hook (`portkey_ai._client`) calls `at_exit`,
+/// which stops new steps and waits, with the GIL released, until this count is zero.
+static HANDING_OVER: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts one task while alive; a drop guard, so an aborted or panicking task counts down too.
-struct InFlight;
+/// Set at exit: no result is handed to Python any more (there is no event loop left to take
+/// it, and attaching to a finalizing interpreter is not safe).
+static EXITING: AtomicBool = AtomicBool::new(false);
 
-impl InFlight {
-    fn start() -> Self {
-        IN_FLIGHT.fetch_add(1, Ordering::AcqRel);
-        InFlight
-    }
-}
+/// Counts one completion step while alive; a drop guard, so a panicking step counts down too.
+struct HandingOver;
 
-impl Drop for InFlight {
+impl Drop for HandingOver {
     fn drop(&mut self) {
-        IN_FLIGHT.fetch_sub(1, Ordering::AcqRel);
+        HANDING_OVER.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-/// Waits until no asyncio task is in flight or `timeout` passes; true when idle. Called with
-/// the GIL released, so the workers can finish handing their results over.
-pub fn wait_idle(timeout: Duration) -> bool {
+/// Whether `at_exit` has run. A call started after it (by an `atexit` handler that runs an
+/// event loop of its own) is still answered: its loop is waiting for it.
+pub fn exiting() -> bool {
+    EXITING.load(Ordering::SeqCst)
+}
+
+/// Runs `step` (which attaches to the interpreter) unless the process is exiting and the call
+/// started before that (`started_exiting`: what `exiting()` said when it started). With
+/// `at_exit`, a Dekker-style handshake on two sequentially consistent atomics: either
+/// `at_exit` sees this step counted and waits for it, or this step sees `EXITING` and skips.
+pub fn hand_over(started_exiting: bool, step: impl FnOnce()) {
+    HANDING_OVER.fetch_add(1, Ordering::SeqCst);
+    let _counted = HandingOver;
+    if started_exiting || !EXITING.load(Ordering::SeqCst) {
+        step();
+    }
+}
+
+/// Stops handing asyncio results over and waits until no completion step is under way, or
+/// until `timeout`; true when idle. Called once, at exit, with the GIL released. Calls still
+/// running are left to end with the process: nothing can receive their results any more.
+pub fn at_exit(timeout: Duration) -> bool {
+    EXITING.store(true, Ordering::SeqCst);
     // A forked child that never called has no runtime of its own; the count is the parent's.
     if !RUNTIME.is_current() {
         return true;
     }
     let deadline = Instant::now() + timeout;
-    while IN_FLIGHT.load(Ordering::Acquire) > 0 {
+    while HANDING_OVER.load(Ordering::SeqCst) > 0 {
         if Instant::now() >= deadline {
             return false;
         }
@@ -141,7 +156,7 @@ pub fn wait_idle(timeout: Duration) -> bool {
 pub fn get() -> &'static TokioRuntime {
     let built = RUNTIME.get_or_rebuild(|| {
         // A fresh runtime (first use, or a forked child): the parent's tasks are not ours.
-        IN_FLIGHT.store(0, Ordering::Release);
+        HANDING_OVER.store(0, Ordering::SeqCst);
         tokio::runtime::Builder::new_multi_thread()
             // Calls are I/O-bound: two workers keep latency low on small machines without a
             // thread per core on big ones.
@@ -153,66 +168,22 @@ pub fn get() -> &'static TokioRuntime {
     built.expect("the tokio runtime can be built (threads available)")
 }
 
-/// Our runtime, as pyo3-async-runtimes' `generic::future_into_py` wants it.
-pub struct PortkeyRuntime;
-
-pub struct TokioJoinError(tokio::task::JoinError);
-
-impl JoinError for TokioJoinError {
-    fn is_panic(&self) -> bool {
-        self.0.is_panic()
+/// Whether this is the thread Python runs signal handlers on (`threading.main_thread()`),
+/// asked once per thread. Only there is waiting for Ctrl-C worth a wake-up.
+pub fn is_main_thread(py: Python<'_>) -> bool {
+    thread_local! {
+        static MAIN: Cell<Option<bool>> = const { Cell::new(None) };
     }
-    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.0.into_panic()
-    }
-}
-
-pub struct JoinHandle(tokio::task::JoinHandle<()>);
-
-impl Future for JoinHandle {
-    type Output = Result<(), TokioJoinError>;
-    fn poll(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map_err(TokioJoinError)
-    }
-}
-
-impl Runtime for PortkeyRuntime {
-    type JoinError = TokioJoinError;
-    type JoinHandle = JoinHandle;
-
-    fn spawn<F: Future<Output = ()> + Send + 'static>(fut: F) -> JoinHandle {
-        let runtime = get();
-        let guard = InFlight::start();
-        JoinHandle(runtime.spawn(async move {
-            let _guard = guard;
-            fut.await
-        }))
-    }
-
-    fn spawn_blocking<F: FnOnce() + Send + 'static>(f: F) -> JoinHandle {
-        let runtime = get();
-        let guard = InFlight::start();
-        JoinHandle(runtime.spawn_blocking(move || {
-            let _guard = guard;
-            f()
-        }))
-    }
-}
-
-impl ContextExt for PortkeyRuntime {
-    // Task locals let Rust futures await Python coroutines. Ours never call back into Python,
-    // so there is nothing to carry: the event loop is captured once by `future_into_py`.
-    fn scope<F, R>(_locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        Box::pin(fut)
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        None
-    }
+    MAIN.with(|main| {
+        main.get().unwrap_or_else(|| {
+            let answer = (|| -> PyResult<bool> {
+                let threading = py.import("threading")?;
+                let main = threading.call_method0("main_thread")?.getattr("ident")?;
+                main.eq(threading.call_method0("get_ident")?)
+            })()
+            .unwrap_or(false);
+            main.set(Some(answer));
+            answer
+        })
+    })
 }
