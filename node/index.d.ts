@@ -25,6 +25,8 @@ declare namespace Portkey {
   export import VirtualKeys = P.VirtualKeys;
   export type ClientOptions = P.ClientOptions;
   export type RequestOptions = P.RequestOptions;
+  export type HeaderValue = P.HeaderValue;
+  export type HeadersLike = P.HeadersLike;
   export type ResponseHeaders = P.ResponseHeaders;
   export type APIResponse<T> = P.APIResponse<T>;
   export type ListResponse<T> = P.ListResponse<T>;

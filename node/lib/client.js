@@ -1,48 +1,93 @@
 'use strict';
 const util = require('node:util');
-const { NativeClient } = require('./native');
+const { NativeClient, createClient } = require('./native');
 const errors = require('./errors');
 const { wrap } = require('./response');
+const { paramsJSON, isWellFormed } = require('./params');
 const { ApiKeys } = require('./resources/api-keys');
 const { VirtualKeys } = require('./resources/virtual-keys');
 
-const { PortkeyError, InvalidParameterError, fromOutcome } = errors;
+const { InvalidParameterError, fromOutcome } = errors;
 
-function checkTimeout(value, where) {
-  if (value !== undefined && value !== null && !(typeof value === 'number' && value >= 0)) {
-    throw new InvalidParameterError(`${where}timeout must be a number of milliseconds >= 0`, 'timeout');
+/** 'an array', 'an object', 'a bigint', ...: what a refused value is, without showing it. */
+const kindOf = (v) => {
+  const kind = Array.isArray(v) ? 'array' : typeof v;
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+};
+
+// Type checks only: the addon takes strings and numbers. Ranges (a timeout in (0, 86400000]
+// ms, maxRetries a whole number 0..1000) are the core's rule, the same in every language.
+function checkNumber(value, param) {
+  if (value !== undefined && value !== null && typeof value !== 'number') {
+    throw new InvalidParameterError(`'${param}' must be a number, got ${kindOf(value)}`, param);
   }
+  return value ?? undefined;
 }
 
-function checkRetries(value, where) {
-  if (value !== undefined && value !== null && !(Number.isInteger(value) && value >= 0 && value < 2 ** 32)) {
-    throw new InvalidParameterError(`${where}maxRetries must be an integer >= 0`, 'maxRetries');
+function checkString(value, param) {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    throw new InvalidParameterError(`'${param}' must be a string, got ${kindOf(value)}`, param);
   }
+  // The addon would turn a lone surrogate into U+FFFD; never send something else than given.
+  if (typeof value === 'string' && !isWellFormed(value)) {
+    throw new InvalidParameterError(`'${param}' is not well-formed Unicode (it contains a lone surrogate)`, param);
+  }
+  return value ?? undefined;
 }
 
-/** { timeout, maxRetries, headers } -> the addon's CallOptions (headers flattened). */
+const isPlainObject = (v) => {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+const isHeaders = (v) => typeof Headers === 'function' && v instanceof Headers;
+
+/**
+ * Headers as the addon takes them: flat [name, value, name, value, ...]. A plain object, a Map
+ * or a fetch `Headers`; values are strings, finite numbers or booleans (null/undefined skip the
+ * header). A refused value is never shown in the message: headers carry credentials.
+ */
+function flatHeaders(headers) {
+  let entries;
+  if (isHeaders(headers) || headers instanceof Map) entries = headers.entries();
+  else if (typeof headers === 'object' && isPlainObject(headers)) entries = Object.entries(headers);
+  else {
+    const got = typeof headers === 'object' && !Array.isArray(headers) ? 'an object of another kind' : kindOf(headers);
+    throw new InvalidParameterError(`'headers' must be a plain object, a Map or a Headers, got ${got}`, 'headers');
+  }
+  const flat = [];
+  for (const [name, v] of entries) {
+    if (typeof name !== 'string' || !isWellFormed(name)) {
+      throw new InvalidParameterError('a header name must be a well-formed string', 'headers');
+    }
+    if (v === undefined || v === null) continue;
+    let value;
+    if (typeof v === 'string') value = v;
+    else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') value = String(v);
+    else {
+      const got = typeof v === 'number' ? 'a non-finite number' : kindOf(v);
+      throw new InvalidParameterError(`the value of header '${name}' must be a string, a finite number or a boolean, got ${got}`, 'headers');
+    }
+    if (!isWellFormed(value)) {
+      throw new InvalidParameterError(`the value of header '${name}' is not well-formed Unicode (a lone surrogate)`, 'headers');
+    }
+    // The core checks names and values before sending (InvalidParameterError 'headers').
+    flat.push(name, value);
+  }
+  return flat;
+}
+
+/** { timeout, maxRetries, headers } -> the addon's CallOptions. */
 function nativeOptions(options) {
   if (options === undefined || options === null) return undefined;
   if (typeof options !== 'object') {
     throw new InvalidParameterError('request options must be an object', 'options');
   }
   const { timeout, maxRetries, headers } = options;
-  checkTimeout(timeout, 'options.');
-  checkRetries(maxRetries, 'options.');
-  let flat;
-  if (headers !== undefined && headers !== null) {
-    flat = [];
-    const entries = typeof headers.entries === 'function' && !Array.isArray(headers)
-      && Object.getPrototypeOf(headers) !== Object.prototype
-      ? headers.entries() // Headers, Map
-      : Object.entries(headers);
-    for (const [k, v] of entries) {
-      if (v === undefined || v === null) continue;
-      // The core checks names and values before sending (InvalidParameterError 'headers').
-      flat.push(String(k), String(v));
-    }
-  }
-  return { timeoutMs: timeout ?? undefined, maxRetries: maxRetries ?? undefined, headers: flat };
+  return {
+    timeoutMs: checkNumber(timeout, 'timeout'),
+    maxRetries: checkNumber(maxRetries, 'maxRetries'),
+    headers: headers === undefined || headers === null ? undefined : flatHeaders(headers),
+  };
 }
 
 /**
@@ -52,33 +97,30 @@ function nativeOptions(options) {
  *   const key = await portkey.apiKeys.retrieve({ id });
  *
  * `apiKey` and `baseURL` fall back to PORTKEY_API_KEY and PORTKEY_BASE_URL; `timeout` is in
- * milliseconds per attempt; `maxRetries` counts retries after the first attempt.
+ * milliseconds per attempt (more than 0, at most 86,400,000: one day); `maxRetries` counts
+ * retries after the first attempt (a whole number from 0 to 1000).
  */
 class Portkey {
   // The native client holds the API key; JS keeps no copy, so nothing here can print it.
   #native;
 
-  constructor({ apiKey, baseURL, timeout, maxRetries } = {}) {
-    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== 'string') {
-      throw new PortkeyError('apiKey must be a string');
+  constructor(options) {
+    if (options !== undefined && options !== null && typeof options !== 'object') {
+      throw new InvalidParameterError('client options must be an object', 'options');
     }
-    if (baseURL !== undefined && baseURL !== null && typeof baseURL !== 'string') {
-      throw new PortkeyError('baseURL must be a string');
-    }
-    try {
-      checkTimeout(timeout, '');
-      checkRetries(maxRetries, '');
-      this.#native = new NativeClient({
-        apiKey: apiKey ?? undefined,
-        baseURL: baseURL ?? undefined,
-        timeoutMs: timeout ?? undefined,
-        maxRetries: maxRetries ?? undefined,
-        language: `node/${process.version}`,
-      });
-    } catch (err) {
-      // The core's configuration message (it never contains the key).
-      throw new PortkeyError(err.message);
-    }
+    const { apiKey, baseURL, timeout, maxRetries } = options ?? {};
+    const native = createClient({
+      apiKey: checkString(apiKey, 'apiKey'),
+      baseURL: checkString(baseURL, 'baseURL'),
+      timeoutMs: checkNumber(timeout, 'timeout'),
+      maxRetries: checkNumber(maxRetries, 'maxRetries'),
+      language: `node/${process.version}`,
+    });
+    // A refused configuration comes back as data, like a failed call: a missing API key is a
+    // PortkeyError; a bad baseURL, timeout, maxRetries or apiKey an InvalidParameterError.
+    // (The core's messages never contain the key.)
+    if (!(native instanceof NativeClient)) throw fromOutcome(native);
+    this.#native = native;
     this.apiKeys = new ApiKeys(this);
     this.virtualKeys = new VirtualKeys(this);
   }
@@ -104,12 +146,7 @@ class Portkey {
     } else if (typeof params !== 'object' || Array.isArray(params)) {
       throw new InvalidParameterError(`${op}: params must be an object, e.g. { id }`, 'params');
     } else {
-      try {
-        // JSON.stringify drops keys whose value is undefined, which is what we want.
-        json = JSON.stringify(params);
-      } catch (err) {
-        throw new InvalidParameterError(`${op}: params are not JSON-serialisable: ${err.message}`, 'params');
-      }
+      json = paramsJSON(params, op);
     }
     const out = await this.#native.call(op, json, nativeOptions(options));
     if (out.ok) return wrap(out.body, out.headers);

@@ -64,8 +64,38 @@ function parseHeaders(lines) {
   return out;
 }
 
+/** The deepest nesting an error body is parsed to, as the core's limit for 2xx bodies. */
+const MAX_DEPTH = 128;
+
+/** Whether JSON `text` nests arrays/objects deeper than MAX_DEPTH (brackets in strings skipped). */
+function tooDeep(text) {
+  // Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH opening brackets.
+  if (text.length <= 2 * MAX_DEPTH) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // "
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++; // backslash escape
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) { // [ {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x5d || c === 0x7d) { // ] }
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
+ * The error body as JSON, or its raw text when it is not JSON (or nests absurdly deep: such a
+ * value would break JSON.stringify(err) and deepEqual with a RangeError). Never throws.
+ */
 function parseBody(text) {
   if (!text) return undefined;
+  if (tooDeep(text)) return text;
   try {
     return JSON.parse(text);
   } catch {

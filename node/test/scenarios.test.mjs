@@ -23,19 +23,57 @@ function method(client, call) {
   return owner[name].bind(owner);
 }
 
-/** `${var}` as a whole string is replaced by the saved value, anywhere in the value. */
+/**
+ * `${var}` as a whole string is replaced by the saved value (whatever its type), `${var}` inside
+ * a longer string by its text (a string as it is, anything else as JSON); `{"$repeat": [s, n]}`
+ * becomes `s` repeated `n` times. Recursive, as in tests/README.md.
+ */
 function substitute(value, vars) {
   if (typeof value === 'string') {
     const m = /^\$\{(\w+)\}$/.exec(value);
-    if (!m) return value;
-    assert.ok(m[1] in vars, `variable ${m[1]} was never saved`);
-    return vars[m[1]];
+    if (m) {
+      assert.ok(m[1] in vars, `variable ${m[1]} was never saved`);
+      return vars[m[1]];
+    }
+    return value.replace(/\$\{(\w+)\}/g, (_, name) => {
+      assert.ok(name in vars, `variable ${name} was never saved`);
+      const v = vars[name];
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    });
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
   if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$repeat') {
+      const [text, count] = value.$repeat;
+      const s = substitute(text, vars);
+      assert.equal(typeof s, 'string', '$repeat repeats a string');
+      assert.ok(Number.isInteger(count) && count >= 0, '$repeat count is a whole number');
+      return s.repeat(count);
+    }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
   }
   return value;
+}
+
+/** Parameter names in `error.param` are the core's; Node spells a few differently. */
+const nodeParam = { base_url: 'baseURL', max_retries: 'maxRetries' };
+
+/** The step's client settings as Portkey options (`base_url` replaces the mock's URL). */
+function clientOptions(settings) {
+  const options = { apiKey: API_KEY, baseURL: settings.base_url ?? mock.baseURL };
+  if ('timeout_ms' in settings) options.timeout = settings.timeout_ms;
+  if ('max_retries' in settings) options.maxRetries = settings.max_retries;
+  return options;
+}
+
+/** The step's per-call options as the second argument: `{ headers, timeout, maxRetries }`. */
+function callOptions(given) {
+  const options = {};
+  if ('headers' in given) options.headers = given.headers;
+  if ('timeout_ms' in given) options.timeout = given.timeout_ms;
+  if ('max_retries' in given) options.maxRetries = given.max_retries;
+  return options;
 }
 
 /** Dotted path lookup; `{ found, value }` so "present" can tell a missing key from null. */
@@ -70,27 +108,30 @@ for (const file of files) {
   const scenario = JSON.parse(readFileSync(path.join(scenarioDir, file), 'utf8'));
   test(`${file}: ${scenario.name}`, async (t) => {
     await mock.reset();
-    const vars = {};
+    const vars = { mock_base_url: mock.baseURL };
     const defaultClient = new Portkey({ apiKey: API_KEY, baseURL: mock.baseURL });
     for (const [i, step] of scenario.steps.entries()) {
       await t.test(`step ${i}: ${step.call}`, async () => {
-        const client = step.client
-          ? new Portkey({
-            apiKey: API_KEY,
-            baseURL: mock.baseURL,
-            timeout: step.client.timeout_ms,
-            maxRetries: step.client.max_retries,
-          })
-          : defaultClient;
-        if (step.fault) await mock.fault(step.fault);
         const before = (await mock.requests()).count;
-        const params = substitute(step.params ?? {}, vars);
         let result;
         let error;
+        // Building the client may fail (a bad base URL, timeout or retry count): that failure
+        // is the step's outcome, and the step's fault is not queued.
+        let client = defaultClient;
         try {
-          result = await method(client, step.call)(params);
+          if (step.client) client = new Portkey(clientOptions(substitute(step.client, vars)));
         } catch (e) {
           error = e;
+        }
+        if (!error) {
+          if (step.fault) await mock.fault(substitute(step.fault, vars));
+          const params = substitute(step.params ?? {}, vars);
+          const args = step.options ? [params, callOptions(substitute(step.options, vars))] : [params];
+          try {
+            result = await method(client, step.call)(...args);
+          } catch (e) {
+            error = e;
+          }
         }
         const log = await mock.requests();
         if (step.error) {
@@ -98,7 +139,10 @@ for (const file of files) {
           assert.equal(error.constructor.name, step.error.class, `${error.name}: ${error.message}`);
           assert.ok(error instanceof Portkey[step.error.class], 'instanceof the exported class');
           if ('status' in step.error) assert.equal(error.status, step.error.status);
-          if ('param' in step.error) assert.equal(error.param, step.error.param);
+          if ('param' in step.error) {
+            const want = nodeParam[step.error.param] ?? step.error.param;
+            assert.equal(error.param, want, `${error.name}: ${error.message}`);
+          }
           if ('message_contains' in step.error) assert.ok(error.message.includes(step.error.message_contains), error.message);
         } else if (error) {
           throw error;

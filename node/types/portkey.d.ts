@@ -2,22 +2,52 @@
 // index.d.mts for import).
 
 export interface ClientOptions {
-  /** Defaults to process.env.PORTKEY_API_KEY; construction throws PortkeyError if neither is set. */
+  /**
+   * Defaults to process.env.PORTKEY_API_KEY; construction throws PortkeyError if neither is set,
+   * and InvalidParameterError (`param` 'apiKey') if it cannot be sent in a header.
+   */
   apiKey?: string | null;
-  /** Defaults to process.env.PORTKEY_BASE_URL, then https://api.portkey.ai/v1. */
+  /**
+   * Defaults to process.env.PORTKEY_BASE_URL, then https://api.portkey.ai/v1. A plain http(s)
+   * URL: no credentials, query or fragment (else InvalidParameterError, `param` 'baseURL').
+   */
   baseURL?: string | null;
-  /** Per-attempt timeout in milliseconds (default 60000). */
+  /**
+   * Per-attempt timeout in milliseconds (default 60000): more than 0 and at most 86,400,000
+   * (one day); fractions are kept. Anything else (0, negative, NaN, Infinity) throws
+   * InvalidParameterError (`param` 'timeout').
+   */
   timeout?: number | null;
-  /** Retries after the first attempt on connection errors, 408, 429 and 5xx (default 2). */
+  /**
+   * Retries after the first attempt on connection errors, 408, 429 and 5xx (default 2): a whole
+   * number from 0 to 1000, else InvalidParameterError (`param` 'maxRetries').
+   */
   maxRetries?: number | null;
 }
 
+/** A header value; numbers and booleans are sent as their text, null/undefined skip the header. */
+export type HeaderValue = string | number | boolean | null | undefined;
+
+/** A fetch `Headers` (or anything iterating `[name, value]` string pairs the same way). */
+export interface HeadersLike {
+  entries(): Iterable<[string, string]>;
+}
+
 export interface RequestOptions {
-  /** Per-attempt timeout in milliseconds for this call. */
+  /**
+   * Per-attempt timeout in milliseconds for this call: more than 0 and at most 86,400,000
+   * (else the call rejects with InvalidParameterError, `param` 'timeout').
+   */
   timeout?: number;
+  /** Retries for this call: a whole number from 0 to 1000 (else InvalidParameterError 'maxRetries'). */
   maxRetries?: number;
-  /** Extra request headers (they cannot replace the API key header). */
-  headers?: Record<string, string | null | undefined> | Iterable<[string, string]>;
+  /**
+   * Extra request headers: a plain object, a Map or a fetch Headers. They cannot replace the API
+   * key header nor the framing headers (content-length, host, ...); anything else is refused
+   * with InvalidParameterError (`param` 'headers'), whose message names the header but never
+   * shows its value.
+   */
+  headers?: Record<string, HeaderValue> | Map<string, HeaderValue> | HeadersLike;
 }
 
 /** Response headers, lower-case names. */
@@ -326,6 +356,7 @@ export declare class Portkey {
   readonly baseURL: string;
   /** Per-attempt timeout in milliseconds. */
   readonly timeout: number;
+  /** Retries after the first attempt. */
   readonly maxRetries: number;
 }
 
@@ -343,7 +374,7 @@ export declare class APIError extends PortkeyError {
   readonly status: number | undefined;
   /** Response headers (lower-case names), when the server answered. */
   readonly headers: ResponseHeaders | undefined;
-  /** The parsed error body (the raw text when it is not JSON). */
+  /** The parsed error body (the raw text when it is not JSON, or nests more than 128 deep). */
   readonly error: unknown;
   readonly requestID: string | undefined;
 }
@@ -365,9 +396,16 @@ export declare class APIConnectionError extends APIError {}
 export declare class APITimeoutError extends APIConnectionError {}
 export declare class APIResponseValidationError extends APIError {}
 
-/** The input is wrong; nothing was sent. */
+/**
+ * The input is wrong; nothing was sent. Also what a call rejects with when a param cannot be sent
+ * as JSON exactly as given: NaN or Infinity, a string with a lone surrogate, a BigInt, a function
+ * or symbol, a toJSON() that throws, a circular structure. (A Date is sent as its ISO string.)
+ */
 export declare class InvalidParameterError extends PortkeyError {
   constructor(message: string, param?: string);
-  /** The offending parameter, dotted when nested (`usage_limits.credit_limit`). */
+  /**
+   * The offending parameter, dotted when nested (`usage_limits.credit_limit`,
+   * `rate_limits[0].value`); `timeout`, `maxRetries`, `headers`, `baseURL`, `apiKey` for settings.
+   */
   readonly param: string | undefined;
 }

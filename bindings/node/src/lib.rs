@@ -1,8 +1,9 @@
 //! The native addon behind the `portkey-ai` npm package: conversion and error mapping only.
 //!
-//! The whole FFI surface is one class, `NativeClient`, with one async method `call(op, params,
-//! options)`. Everything else (resource objects, error classes, `getHeaders()`) lives in plain
-//! JavaScript in `node/`, so adding an operation to the core never touches this file.
+//! The whole FFI surface is one factory, `createClient(options)`, and one method on the client
+//! it returns, `call(op, params, options)`. Everything else (resource objects, error classes,
+//! `getHeaders()`) lives in plain JavaScript in `node/`, so adding an operation to the core
+//! never touches this file.
 //!
 //! FFI decisions, each measured or forced:
 //! - Params cross as one JSON string (`JSON.stringify` in JS, `serde_json` here) and the body
@@ -13,19 +14,39 @@
 //!   Value -> JS object).
 //! - Errors cross as data, not as a thrown napi `Error`: the Promise resolves with
 //!   `{ ok: false, kind, status, message, body, requestId, headers, param }`, and JS throws the
-//!   right class. napi's error conversion keeps only a message and a status code.
+//!   right class. napi's error conversion keeps only a message and a status code. The factory
+//!   answers a construction error the same way (an `Outcome` instead of a client), so a bad
+//!   `timeout` or `baseURL` becomes `InvalidParameterError` with its `param`.
 //! - Headers cross as one `name: value\n` string that JS splits only if `getHeaders()` is
 //!   called: building a JS array of pairs on every call costs more than the call's own work.
-//! - A panic inside the future is caught by napi (it wraps the task in `catch_unwind` and
-//!   rejects the Promise), so it never kills the process; `__panicForTest` proves it.
-//! - The Promise is settled through napi's threadsafe function, which is released once the
-//!   call settles: a script whose last call has finished exits without `process.exit()`.
+//! - Numbers from JS (`timeout`, `maxRetries`) cross as `f64` and are judged by
+//!   `portkey::limits`, the one rule every language shares: NaN, infinities, 1e300 or 1.5
+//!   retries are `InvalidParameterError`s, never a `Duration` panic or a silent truncation.
+//! - `call` is a synchronous method that starts the future itself (`Env::spawn_future`), not a
+//!   `#[napi] async fn`. An async method keeps `&self` inside the future, and napi hands it a
+//!   raw pointer to the wrapped `NativeClient`: when a worker thread is terminated, its env
+//!   tears down and frees that object while tokio still polls futures that read it (a
+//!   use-after-free that crashed the whole process). The future here owns everything it
+//!   touches (`Client` is an `Arc`, the rest is owned data), so an env can go at any time.
+//! - Each env has one `EnvLife` (instance data, with an env cleanup hook that marks it dead):
+//!   the calls of a terminated worker stop at their next await instead of running their
+//!   retries to the end for nobody. The Promise is napi's deferred, whose threadsafe function
+//!   napi aborts at env teardown, so a settle after the env is gone goes nowhere.
+//! - A panic inside the future is caught by napi (it watches the task and rejects the Promise),
+//!   so it never kills the process; `__panicForTest` proves it.
+//! - The Promise is settled through a threadsafe function that is released once the call
+//!   settles: a script whose last call has finished exits without `process.exit()`.
 
-use std::time::Duration;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::Poll;
 
 use napi::bindgen_prelude::*;
+use napi::tokio::sync::Notify;
 use napi_derive::napi;
-use portkey::{Client, Error as CoreError, RequestOptions};
+use portkey::{limits, Client, Error as CoreError, RequestOptions};
 
 /// Client settings as JS passes them; absent values fall back to the core's env/defaults.
 #[napi(object)]
@@ -33,8 +54,10 @@ pub struct ClientOptions {
     pub api_key: Option<String>,
     #[napi(js_name = "baseURL")]
     pub base_url: Option<String>,
+    /// Milliseconds; judged by `limits::timeout_from_millis`.
     pub timeout_ms: Option<f64>,
-    pub max_retries: Option<u32>,
+    /// Any JS number; judged by `limits::max_retries_from` (1.5, NaN, 2**40 are refused).
+    pub max_retries: Option<f64>,
     /// `node/v20.20.2`, shown in the User-Agent.
     pub language: Option<String>,
 }
@@ -44,7 +67,7 @@ pub struct ClientOptions {
 #[napi(object)]
 pub struct CallOptions {
     pub timeout_ms: Option<f64>,
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<f64>,
     pub headers: Option<Vec<String>>,
 }
 
@@ -62,63 +85,156 @@ pub struct Outcome {
     pub kind: Option<String>,
     pub message: Option<String>,
     pub request_id: Option<String>,
+    /// The offending parameter, in Node's spelling (`baseURL`, `maxRetries`).
     pub param: Option<String>,
+}
+
+/// Whether a JS environment (the main thread, or one worker) is still alive. Shared by the env
+/// cleanup hook, which kills it, and by every call started in that env.
+struct EnvLife {
+    dead: AtomicBool,
+    died: Notify,
+}
+
+impl EnvLife {
+    /// The env's `EnvLife`, created (with its cleanup hook) by the env's first client.
+    fn of(env: &Env) -> Result<Arc<EnvLife>> {
+        if let Some(life) = env.get_instance_data::<Arc<EnvLife>>()? {
+            return Ok(life.clone());
+        }
+        let life = Arc::new(EnvLife {
+            dead: AtomicBool::new(false),
+            died: Notify::new(),
+        });
+        env.set_instance_data(life.clone(), (), |_| {})?;
+        env.add_env_cleanup_hook(life.clone(), |life| life.kill())?;
+        Ok(life)
+    }
+
+    /// Runs on the env's thread as it tears down: every pending call of this env ends.
+    fn kill(&self) {
+        self.dead.store(true, Ordering::Release);
+        self.died.notify_waiters();
+    }
+
+    /// `work`'s output, or `None` once the env is dead (then `work` is dropped at once, which
+    /// closes its connection and skips its retries).
+    async fn unless_dead<T>(&self, work: impl Future<Output = T>) -> Option<T> {
+        // Created before the flag is read: `notify_waiters` wakes every `Notified` that exists
+        // when it is called, polled or not, so a kill between the two is not missed.
+        let mut died = pin!(self.died.notified());
+        if self.dead.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut work = pin!(work);
+        let mut waiting = false;
+        poll_fn(|cx| {
+            // The first poll registers this task's waker with `died` (that takes the Notify's
+            // lock); later polls read the flag only. A tokio task keeps one waker for life, so
+            // `kill` wakes the task, and the flag, stored before the wake-up, ends it.
+            if !waiting {
+                if died.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+                waiting = true;
+            } else if self.dead.load(Ordering::Acquire) {
+                return Poll::Ready(None);
+            }
+            work.as_mut().poll(cx).map(Some)
+        })
+        .await
+    }
 }
 
 #[napi]
 pub struct NativeClient {
     // `Client` is an `Arc` inside: cloning it into each future is one refcount bump.
     client: Client,
+    life: Arc<EnvLife>,
+}
+
+/// Builds a client, or answers why not as an `Outcome` (`ok: false`): a missing API key is a
+/// `PortkeyError`, a bad `baseURL`, `timeout`, `maxRetries` or `apiKey` an
+/// `InvalidParameterError` naming it. Construction is synchronous.
+#[napi(js_name = "createClient")]
+pub fn create_client(env: &Env, options: ClientOptions) -> Result<Either<NativeClient, Outcome>> {
+    let client = match build_client(options) {
+        Ok(client) => client,
+        Err(e) => return Ok(Either::B(outcome(Err(e)))),
+    };
+    Ok(Either::A(NativeClient {
+        client,
+        life: EnvLife::of(env)?,
+    }))
+}
+
+fn build_client(options: ClientOptions) -> portkey::Result<Client> {
+    let mut builder = Client::builder();
+    if let Some(key) = options.api_key {
+        builder = builder.api_key(key);
+    }
+    if let Some(url) = options.base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(ms) = options.timeout_ms {
+        builder = builder.timeout(limits::timeout_from_millis(ms, "timeout")?);
+    }
+    if let Some(n) = options.max_retries {
+        builder = builder.max_retries(limits::max_retries_from(n, "maxRetries")?);
+    }
+    if let Some(lang) = options.language {
+        builder = builder.language(lang);
+    }
+    builder.build()
 }
 
 #[napi]
 impl NativeClient {
-    /// Throws on a configuration error (no API key, bad base URL); JS rethrows it as
-    /// `PortkeyError`. Construction is synchronous, so a thrown message is all JS needs.
-    #[napi(constructor)]
-    pub fn new(options: ClientOptions) -> Result<Self> {
-        let mut builder = Client::builder();
-        if let Some(key) = options.api_key {
-            builder = builder.api_key(key);
-        }
-        if let Some(url) = options.base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(ms) = options.timeout_ms {
-            builder = builder.timeout(millis(ms));
-        }
-        if let Some(n) = options.max_retries {
-            builder = builder.max_retries(n);
-        }
-        if let Some(lang) = options.language {
-            builder = builder.language(lang);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
-        Ok(NativeClient { client })
-    }
-
     /// Runs operation `op` (`api_keys.retrieve`) with `params` (a JSON object as a string). The
-    /// Promise always resolves (see `Outcome`); it rejects only on a panic or malformed JSON
-    /// from our own JS layer.
-    #[napi]
-    pub async fn call(
+    /// Promise always resolves (see `Outcome`); it rejects only on a panic. Nothing in the
+    /// future refers to `self` (see the module docs).
+    #[napi(ts_return_type = "Promise<Outcome>")]
+    pub fn call<'env>(
         &self,
+        env: &'env Env,
         op: String,
         params: String,
         options: Option<CallOptions>,
-    ) -> Result<Outcome> {
+    ) -> Result<PromiseRaw<'env, Outcome>> {
         let client = self.client.clone();
-        let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&params)
-            .map_err(|e| {
-                Error::new(
-                    Status::InvalidArg,
-                    format!("params must be a JSON object: {e}"),
-                )
-            })?;
-        let options = request_options(options);
-        Ok(outcome(client.call_by_name(&op, params, &options).await))
+        let life = self.life.clone();
+        env.spawn_future(async move {
+            // The JS layer sends a JSON object; what can still fail here is nesting deeper
+            // than serde_json's limit (128), which the core could not take anyway.
+            let params: serde_json::Map<String, serde_json::Value> =
+                match serde_json::from_str(&params) {
+                    Ok(params) => params,
+                    Err(e) => {
+                        return Ok(outcome(Err(CoreError::InvalidParam {
+                            param: "params".to_owned(),
+                            message: format!(
+                                "{op}: params are not a JSON object the core can read: {e}"
+                            ),
+                        })))
+                    }
+                };
+            let options = match request_options(options) {
+                Ok(options) => options,
+                Err(e) => return Ok(outcome(Err(e))),
+            };
+            match life
+                .unless_dead(client.call_by_name(&op, params, &options))
+                .await
+            {
+                Some(result) => Ok(outcome(result)),
+                // Nobody is left to settle for: napi already aborted the Promise's
+                // threadsafe function, so this rejection goes nowhere.
+                None => Err(Error::new(
+                    Status::Cancelled,
+                    "the JavaScript environment ended",
+                )),
+            }
+        })
     }
 
     /// The User-Agent the client sends (for tests and debugging; the key is never exposed).
@@ -172,18 +288,11 @@ pub async fn panic_for_test() -> Result<()> {
     panic!("deliberate panic from __panicForTest");
 }
 
-fn millis(ms: f64) -> Duration {
-    // JS numbers: negative or NaN mean "no time", fractions are kept to the microsecond.
-    Duration::from_secs_f64(if ms.is_finite() && ms > 0.0 {
-        ms / 1000.0
-    } else {
-        0.0
-    })
-}
-
-fn request_options(options: Option<CallOptions>) -> RequestOptions {
+/// Per-call options, converted by the core's rules (`InvalidParameterError` naming `timeout` or
+/// `maxRetries` when out of range).
+fn request_options(options: Option<CallOptions>) -> portkey::Result<RequestOptions> {
     let Some(o) = options else {
-        return RequestOptions::default();
+        return Ok(RequestOptions::default());
     };
     let extra_headers = o
         .headers
@@ -191,10 +300,27 @@ fn request_options(options: Option<CallOptions>) -> RequestOptions {
         .chunks_exact(2)
         .map(|kv| (kv[0].clone(), kv[1].clone()))
         .collect();
-    RequestOptions {
-        timeout: o.timeout_ms.map(millis),
-        max_retries: o.max_retries,
+    Ok(RequestOptions {
+        timeout: o
+            .timeout_ms
+            .map(|ms| limits::timeout_from_millis(ms, "timeout"))
+            .transpose()?,
+        max_retries: o
+            .max_retries
+            .map(|n| limits::max_retries_from(n, "maxRetries"))
+            .transpose()?,
         extra_headers,
+    })
+}
+
+/// The core names parameters as Rust and Python do; Node spells a few of them differently.
+/// Returns the Node name, if it differs.
+fn node_param(param: &str) -> Option<&'static str> {
+    match param {
+        "base_url" => Some("baseURL"),
+        "max_retries" => Some("maxRetries"),
+        "api_key" => Some("apiKey"),
+        _ => None,
     }
 }
 
@@ -245,9 +371,17 @@ fn outcome(result: portkey::Result<portkey::RawResponse>) -> Outcome {
     };
     let base = failure(&error, error.status().unwrap_or(0).into());
     match error {
-        CoreError::InvalidParam { param, .. } => Outcome {
-            param: Some(param),
-            ..base
+        CoreError::InvalidParam { param, message } => match node_param(&param) {
+            // The message quotes the parameter as `'base_url'`: quote it as Node spells it.
+            Some(node) => Outcome {
+                message: Some(message.replace(&format!("'{param}'"), &format!("'{node}'"))),
+                param: Some(node.to_owned()),
+                ..base
+            },
+            None => Outcome {
+                param: Some(param),
+                ..base
+            },
         },
         CoreError::Decode { body, .. } => Outcome { body, ..base },
         CoreError::Status(e) => Outcome {

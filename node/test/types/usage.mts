@@ -53,3 +53,13 @@ await portkey.apiKeys.create({ name: 'x', type: 'team', scopes: [] });
 // @ts-expect-error slug must be a string
 await portkey.virtualKeys.retrieve({ slug: 1 });
 void [name, headers, secret, total];
+
+// Request headers: a plain object, a Map, or a fetch-Headers-like; numbers and booleans allowed.
+await portkey.apiKeys.list({}, { headers: { 'x-trace': 't', 'x-n': 1, 'x-b': true, 'x-skip': undefined } });
+await portkey.apiKeys.list({}, { headers: new Map([['x-trace', 't']]) });
+declare const fetchHeaders: { entries(): IterableIterator<[string, string]> };
+await portkey.apiKeys.list({}, { headers: fetchHeaders });
+// @ts-expect-error an array of pairs is not headers
+await portkey.apiKeys.list({}, { headers: [['x-trace', 't']] });
+// @ts-expect-error header values are not objects
+await portkey.apiKeys.list({}, { headers: { 'x-trace': { v: 1 } } });
