@@ -434,6 +434,7 @@ components:
     fn the_spec_gives_locations_required_flags_and_shapes() {
         let op = resolve_one(
             "name: keys.update
+node: keys.change
 spec: PUT /keys/{id}
 summary: s
 extra_body: true
@@ -448,7 +449,7 @@ rules:
         .unwrap();
         assert_eq!(
             (op.constant.as_str(), op.node.as_str()),
-            ("UPDATE", "keys.update")
+            ("UPDATE", "keys.change")
         );
         let got: Vec<_> = op
             .params
@@ -467,6 +468,9 @@ rules:
             op.params[1].shape,
             Shape::Enum(vec!["a".into(), "b".into()])
         );
+        // Without `node:`, Node's name is the camelCase of the Python one.
+        let camel = resolve_one("name: keys.get_all\nspec: GET /keys/{id}\nsummary: s\nparams: [{name: id, doc: d}, {name: page, doc: d}]\n");
+        assert_eq!(camel.unwrap().node, "keys.getAll");
     }
 
     #[test]
