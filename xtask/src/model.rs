@@ -276,7 +276,7 @@ fn param(
                 "{wire} is not in the spec (mark it not_in_spec, with why)"
             ))
         }
-        _ => return Err(format!("{wire} is both a query and a body parameter")),
+        _ => return Err(format!("{wire} names more than one parameter of the spec")),
     };
     if std::mem::replace(&mut claimed[index], true) {
         return Err(format!("{wire} has two overlay entries"));
@@ -301,6 +301,11 @@ fn param(
             }
             merged = overlaid(spec.resolve(theirs.schema)?, patch, &wire)?;
             shape_schema = &merged;
+        }
+        if said.is_empty() {
+            return Err(format!(
+                "{wire}: deviates names neither required nor schema"
+            ));
         }
         deviation = Some(format!(
             "Differs from the spec ({}): {}.",
