@@ -40,6 +40,9 @@ test: lint test-rust test-python test-node test-packaging
 
 lint:
 	$(CARGO) fmt --all -- --check
+	@# Generated descriptors and docs match the spec and codegen/overlay (skips without ../shared,
+	@# except under CI=true).
+	$(CARGO) xtask codegen --check
 	@# rustls only: the wheel and the addon must build where no libssl-dev is installed.
 	@if $(CARGO) tree --workspace -e normal --prefix none | grep -E '^(openssl|native-tls)'; then \
 		echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi

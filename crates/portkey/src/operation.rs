@@ -1,7 +1,8 @@
 //! Operations are data. Each API operation is one `Operation` value: its name, method, path
 //! template and parameters with their shapes. The typed Rust methods, the Python and Node
 //! surfaces (through `Client::call`) and the spec check all read these values, so adding an
-//! operation means adding one descriptor, not touching the bindings.
+//! operation means adding one descriptor, not touching the bindings. The descriptors
+//! themselves are generated (crates/portkey/src/ops/generated, by `cargo xtask codegen`).
 
 /// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,65 +134,5 @@ impl Operation {
     /// object; the code generator will record this per operation from the spec.
     pub const fn answer(&self) -> Answer {
         Answer::Object
-    }
-}
-
-/// Shorthand constructors keep the descriptor tables readable.
-pub(crate) const fn field(name: &'static str, shape: Shape) -> Field {
-    Field {
-        name,
-        required: false,
-        shape,
-    }
-}
-
-pub(crate) const fn required_field(name: &'static str, shape: Shape) -> Field {
-    Field {
-        name,
-        required: true,
-        shape,
-    }
-}
-
-pub(crate) const fn path(name: &'static str, wire: &'static str, doc: &'static str) -> Param {
-    Param {
-        name,
-        wire,
-        aliases: &[],
-        location: Location::Path,
-        required: true,
-        shape: Shape::String,
-        doc,
-    }
-}
-
-pub(crate) const fn query(name: &'static str, shape: Shape, doc: &'static str) -> Param {
-    Param {
-        name,
-        wire: name,
-        aliases: &[],
-        location: Location::Query,
-        required: false,
-        shape,
-        doc,
-    }
-}
-
-pub(crate) const fn body(name: &'static str, shape: Shape, doc: &'static str) -> Param {
-    Param {
-        name,
-        wire: name,
-        aliases: &[],
-        location: Location::Body,
-        required: false,
-        shape,
-        doc,
-    }
-}
-
-pub(crate) const fn required_body(name: &'static str, shape: Shape, doc: &'static str) -> Param {
-    Param {
-        required: true,
-        ..body(name, shape, doc)
     }
 }

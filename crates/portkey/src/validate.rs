@@ -157,18 +157,23 @@ fn is_date_time(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::{field, required_field};
+    use crate::operation::Field;
     use serde_json::json;
 
     const LIMIT: Shape = Shape::Object(&[
-        required_field("unit", Shape::Enum(&["rpm", "rpd"])),
-        field(
-            "value",
-            Shape::Integer {
+        Field {
+            name: "unit",
+            required: true,
+            shape: Shape::Enum(&["rpm", "rpd"]),
+        },
+        Field {
+            name: "value",
+            required: false,
+            shape: Shape::Integer {
                 min: Some(1),
                 max: Some(10),
             },
-        ),
+        },
     ]);
 
     fn err(mut v: Value, shape: &Shape) -> (String, String) {

@@ -1,5 +1,7 @@
 //! Proves the operation descriptors match the OpenAPI spec in ../shared (method, path, path
 //! and query parameters, body fields with their types, enums, bounds and required lists).
+//! The descriptors are generated from that spec (`cargo xtask codegen`); this is a second,
+//! independent reading of it, so a mistake in the generator's shape derivation shows here.
 //! The spec is not part of this repository; without it the check prints that it skipped, except
 //! under `CI=true`, where it fails.
 
