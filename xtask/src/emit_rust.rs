@@ -67,6 +67,8 @@ fn shapes(named: &Named) -> String {
         body.shape(shape, 0);
         body.out.push_str(";\n");
     }
+    // Shapes naming other shapes refer to them in this same module: no import of itself.
+    body.named = false;
     let mut out = header("the OpenAPI spec's components/schemas");
     out.push_str("//! The spec's `components/schemas` that operations use, one constant each.\n\n");
     out.push_str(&body.imports());

@@ -6,15 +6,20 @@
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
+use crate::models;
 use crate::overlay;
 use crate::shape::{derive, required_names, Named, Shape};
 use crate::spec::Spec;
 
+#[derive(Debug)]
 pub struct Resource {
     /// The Rust module and overlay file stem, e.g. `api_keys`.
     pub module: String,
     pub doc: String,
     pub operations: Vec<Operation>,
+    /// The answers' models: the overlay's, in its order, then the nested ones derived from
+    /// them (see crate::models for the naming and dedup rules).
+    pub models: Vec<Model>,
 }
 
 #[derive(Debug)]
@@ -29,6 +34,90 @@ pub struct Operation {
     pub rules: Vec<Rule>,
     pub extra_body: bool,
     pub summary: String,
+    /// The model of the 2xx answer (of this or another resource); `None` = a generic object.
+    pub response: Option<String>,
+    /// A list whose items can be iterated across pages (`current_page`/`page_size`, items in
+    /// `data`).
+    pub paginate: bool,
+    /// The parameter Node also accepts positionally: `method(id, params?, options?)`.
+    pub positional: Option<String>,
+    /// How the local control plane (crates/portkey-mock) serves the operation.
+    pub mock: Mock,
+}
+
+/// How the mock serves an operation: a generic action over a named in-memory store, plus an
+/// optional hand-written hook that adds the API's behaviour (or serves a `custom` action).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mock {
+    pub action: MockAction,
+    pub store: String,
+    pub hook: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MockAction {
+    Create,
+    Retrieve,
+    List,
+    Update,
+    Delete,
+    Custom,
+}
+
+impl MockAction {
+    /// The overlay's spelling: `create`, `retrieve`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MockAction::Create => "create",
+            MockAction::Retrieve => "retrieve",
+            MockAction::List => "list",
+            MockAction::Update => "update",
+            MockAction::Delete => "delete",
+            MockAction::Custom => "custom",
+        }
+    }
+}
+
+/// A response model: named by the overlay, fields from the spec. Every field is optional in
+/// every language, and unknown fields are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// e.g. `APIKey`.
+    pub name: String,
+    pub doc: String,
+    /// From the spec's schema, in its order; for a page: object, total, data, then the list
+    /// schema's other fields.
+    pub fields: Vec<ModelField>,
+    /// `Some(item model)` for a page.
+    pub page_of: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelField {
+    /// The wire name.
+    pub name: String,
+    pub ty: FieldType,
+    /// One line (the first sentence of the spec's description), or empty.
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// A string enum; unknown values must still decode.
+    Enum(Vec<String>),
+    Array(Box<FieldType>),
+    /// A nested object: a named model (inline objects get `{Parent}{FieldInPascalCase}`,
+    /// component schemas keep their name in PascalCase).
+    Model(String),
+    /// An object with no declared properties (free-form).
+    Map,
+    /// Anything else (oneOf, anyOf, a mixed allOf, untyped).
+    Any,
 }
 
 #[derive(Debug)]
@@ -98,6 +187,7 @@ pub fn resolve(
     named: &mut Named,
 ) -> Result<Vec<Resource>, Vec<String>> {
     let mut resources = Vec::new();
+    let mut declared = Vec::new();
     let mut errors = Vec::new();
     for (module, resource) in overlay {
         let mut operations = Vec::new();
@@ -112,7 +202,9 @@ pub fn resolve(
             module,
             doc: resource.doc,
             operations,
+            models: Vec::new(),
         });
+        declared.push(resource.models);
     }
     let mut names: Vec<&str> = resources
         .iter()
@@ -122,6 +214,16 @@ pub fn resolve(
     for pair in names.windows(2).filter(|w| w[0] == w[1]) {
         errors.push(format!("{} is described twice", pair[0]));
     }
+    // Models read the operations (`response_of`, pages); with some missing, their errors
+    // would only repeat these.
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let models = models::derive(spec, &resources, &declared)?;
+    for (resource, models) in resources.iter_mut().zip(models) {
+        resource.models = models;
+    }
+    errors.extend(models::check_operations(&resources));
     if errors.is_empty() {
         Ok(resources)
     } else {
@@ -174,6 +276,23 @@ fn operation(
     let node = op
         .node
         .unwrap_or_else(|| op.name.split('.').map(camel).collect::<Vec<_>>().join("."));
+    let mock = mock(op.mock)?;
+    if let Some(name) = &op.positional {
+        if !params
+            .iter()
+            .any(|p| &p.name == name && p.location == Location::Path)
+        {
+            return Err(format!("positional {name} is no path parameter"));
+        }
+    }
+    let query = |name: &str| {
+        params
+            .iter()
+            .any(|p| p.name == name && p.location == Location::Query)
+    };
+    if op.paginate && !(method == Method::Get && query("current_page") && query("page_size")) {
+        return Err("paginate needs a GET with current_page and page_size query parameters".into());
+    }
     Ok(Operation {
         constant,
         name: op.name,
@@ -184,6 +303,33 @@ fn operation(
         rules: op.rules,
         extra_body: op.extra_body,
         summary: op.summary,
+        response: op.response,
+        paginate: op.paginate,
+        positional: op.positional,
+        mock,
+    })
+}
+
+fn mock(mock: Option<overlay::Mock>) -> Result<Mock, String> {
+    let m = mock.ok_or("no mock entry (mock: {action, store, hook?})")?;
+    let snake = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if !snake(&m.store) {
+        return Err(format!("mock store {} is not snake_case", m.store));
+    }
+    if let Some(hook) = m.hook.as_deref().filter(|h| !snake(h)) {
+        return Err(format!("mock hook {hook} is not snake_case"));
+    }
+    if m.action == MockAction::Custom && m.hook.is_none() {
+        return Err("mock action custom needs a hook".into());
+    }
+    Ok(Mock {
+        action: m.action,
+        store: m.store,
+        hook: m.hook,
     })
 }
 
@@ -202,6 +348,9 @@ fn spec_params<'a>(
             let location = match p["in"].as_str() {
                 Some("path") => Location::Path,
                 Some("query") => Location::Query,
+                // The client sends its API key on every request; a parameter for it would
+                // only be a second way to say the same thing. Other headers stay errors.
+                Some("header") if wire.eq_ignore_ascii_case("x-portkey-api-key") => continue,
                 other => return Err(format!("parameter {wire} in {other:?} is not supported")),
             };
             out.retain(|q| !(q.wire == wire && q.location == location));
@@ -414,6 +563,7 @@ paths:
     get:
       parameters:
         - {name: page, in: query, required: true, schema: {type: integer}}
+        - {name: x-portkey-api-key, in: header, schema: {type: string}}
     put:
       requestBody:
         content:
@@ -431,7 +581,13 @@ components:
 
     fn resolve_one(overlay: &str) -> Result<Operation, String> {
         let spec = parse(SPEC);
-        let op: overlay::Operation = serde_yaml::from_str(overlay).unwrap();
+        // Every operation needs a mock entry; the tests here are about other things.
+        let overlay = if overlay.contains("mock:") {
+            overlay.to_owned()
+        } else {
+            format!("{overlay}mock: {{action: retrieve, store: keys}}\n")
+        };
+        let op: overlay::Operation = serde_yaml::from_str(&overlay).unwrap();
         operation(&spec, "keys", op, &mut Named::default())
     }
 
@@ -541,5 +697,21 @@ params:
         assert!(err("name: other.get\nspec: GET /keys/{id}\nsummary: s\n")
             .contains("must start with keys."));
         assert!(err("name: keys.get\nspec: PATCH /keys/{id}\nsummary: s\n").contains("no Method"));
+    }
+
+    #[test]
+    fn only_the_api_key_header_is_left_out() {
+        // SPEC's GET /keys/{id} has an x-portkey-api-key header parameter, which needs no entry.
+        assert!(resolve_one(
+            "name: keys.get\nspec: GET /keys/{id}\nsummary: s\nparams: [{name: id, doc: d}, {name: page, doc: d}]\n"
+        )
+        .is_ok());
+        let spec = parse("paths: {/a: {get: {parameters: [{name: x-trace, in: header, schema: {type: string}}]}}}");
+        let op: overlay::Operation = serde_yaml::from_str(
+            "{name: keys.get, spec: GET /a, summary: s, mock: {action: list, store: keys}}",
+        )
+        .unwrap();
+        let err = operation(&spec, "keys", op, &mut Named::default()).unwrap_err();
+        assert!(err.contains("x-trace"), "{err}");
     }
 }

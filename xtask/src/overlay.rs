@@ -7,14 +7,49 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_yaml::Value;
 
-use crate::model::{Location, Rule};
+use crate::model::{Location, MockAction, Rule};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// One line for the generated module's docs.
     pub doc: String,
+    /// The answers' models, named by us; their fields come from the spec.
+    #[serde(default)]
+    pub models: Vec<Model>,
     pub operations: Vec<Operation>,
+}
+
+/// A response model. Exactly one of `schema`, `response_of` and `page_of` says where its
+/// fields come from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// e.g. `APIKey`; unique across all resources.
+    pub name: String,
+    /// One line, shown in every language.
+    pub doc: String,
+    /// A `components/schemas` name, e.g. `ApiKeyObject`.
+    pub schema: Option<String>,
+    /// An operation name (`api_keys.create`): its 2xx `application/json` schema.
+    pub response_of: Option<String>,
+    /// A model name: a page of those (object, total, data: [item], plus the list schema's
+    /// other fields).
+    pub page_of: Option<String>,
+    /// A dotted property path inside the `schema` or `response_of` schema (an array on the
+    /// way stands for its items), to name an inner object: `at: data`.
+    pub at: Option<String>,
+}
+
+/// How the mock serves an operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mock {
+    pub action: MockAction,
+    /// The mock's collection, e.g. `api_keys`.
+    pub store: String,
+    /// A hand-written function in the mock that adds the API's behaviour.
+    pub hook: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +71,15 @@ pub struct Operation {
     /// `- required_when: {...}`: a plain map rather than serde_yaml's default `!tag` form.
     #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
     pub rules: Vec<Rule>,
+    /// The model of the 2xx answer.
+    pub response: Option<String>,
+    /// Iterate all items across pages.
+    #[serde(default)]
+    pub paginate: bool,
+    /// The parameter Node also accepts positionally.
+    pub positional: Option<String>,
+    /// Required; `Option` so its absence is reported with the operation's name.
+    pub mock: Option<Mock>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,8 +1,13 @@
 //! The README's Rust example: run it against the local control plane with `make demo`, or
 //! against Portkey with PORTKEY_API_KEY set.
 
-use portkey::models::{RateLimit, RateLimitType, RateLimitUnit};
-use portkey::{Client, CreateApiKey, KeySubType, KeyType, ListApiKeys, UpdateApiKey};
+use std::time::Duration;
+
+use portkey::{
+    Client, CreateApiKey, CreateApiKeySubType, CreateApiKeyType, ListApiKeys, RequestOptions,
+    RotateApiKey, UpdateApiKey,
+};
+use serde_json::json;
 
 #[tokio::main]
 async fn main() -> portkey::Result<()> {
@@ -22,8 +27,8 @@ async fn main() -> portkey::Result<()> {
         .api_keys()
         .create(
             &CreateApiKey::new(
-                KeyType::Organisation,
-                KeySubType::Service,
+                CreateApiKeyType::Organisation,
+                CreateApiKeySubType::Service,
                 "rust-demo",
                 ["completions.write"],
             )
@@ -36,26 +41,42 @@ async fn main() -> portkey::Result<()> {
         created.key.is_some()
     );
 
+    // Every method has a `*_with_options` twin: timeout, retries and headers for this call.
+    let options = RequestOptions {
+        timeout: Some(Duration::from_secs(10)),
+        max_retries: Some(1),
+        ..Default::default()
+    };
     client
         .api_keys()
-        .update(
+        .update_with_options(
             &id,
             &UpdateApiKey::default()
                 .name("rust-demo-2")
-                .rate_limits(vec![RateLimit::new(
-                    RateLimitType::Requests,
-                    RateLimitUnit::Rpm,
-                    100,
-                )]),
+                .rate_limits([json!({"type": "requests", "unit": "rpm", "value": 100})]),
+            &options,
         )
         .await?;
     let page = client
         .api_keys()
-        .list(&ListApiKeys::default().page_size(10u32))
+        .list(&ListApiKeys::default().page_size(10))
         .await?;
     println!("listed: {} keys in total", page.total.unwrap_or_default());
 
-    let rotated = client.api_keys().rotate(&id, None).await?;
+    // Every key of every page, fetched a page at a time.
+    let mut names = Vec::new();
+    let mut keys = client
+        .api_keys()
+        .list_all(&ListApiKeys::default().page_size(2));
+    while let Some(key) = keys.next().await {
+        names.push(key?.name.unwrap_or_default());
+    }
+    println!("all keys: {names:?}");
+
+    let rotated = client
+        .api_keys()
+        .rotate(&id, &RotateApiKey::default())
+        .await?;
     println!(
         "rotated: old secret valid until {:?}",
         rotated.key_transition_expires_at

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod models;
 pub mod operation;
 pub mod ops;
+pub mod pagination;
 mod proxy;
 mod request;
 pub mod resources;
@@ -30,7 +31,9 @@ pub use config::{
     DEFAULT_TIMEOUT, VERSION,
 };
 pub use error::{Error, Headers, Result, StatusError};
+pub use pagination::{Page, Paginator};
 pub use request::{prepare, Params, Prepared};
-pub use resources::api_keys::{CreateApiKey, KeySubType, KeyType, ListApiKeys, UpdateApiKey};
-pub use resources::virtual_keys::{CreateVirtualKey, ListVirtualKeys, UpdateVirtualKey};
+/// The request builders (`CreateApiKey`, `ListAdminUsers`, ...), their enums and the resource
+/// handles (`ApiKeys`, `AdminUsers`, ...).
+pub use resources::*;
 pub use response::RawResponse;

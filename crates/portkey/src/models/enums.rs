@@ -30,6 +30,15 @@ macro_rules! open_enum {
             }
         }
 
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                match s.as_str() {
+                    $($text => $name::$variant,)+
+                    _ => $name::Other(s),
+                }
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -53,34 +62,12 @@ macro_rules! open_enum {
 
 pub(crate) use open_enum;
 
-open_enum!(
-    /// Whether a key is usable.
-    Status { Active => "active", Exhausted => "exhausted" }
-);
-
-open_enum!(
-    /// What `rate_limits` count.
-    RateLimitType { Requests => "requests", Tokens => "tokens" }
-);
-
-open_enum!(
-    /// The window of a rate limit.
-    RateLimitUnit { Rpd => "rpd", Rph => "rph", Rpm => "rpm", Rps => "rps", Rpw => "rpw" }
-);
-
-open_enum!(
-    /// What a usage limit counts.
-    UsageLimitType { Cost => "cost", Tokens => "tokens" }
-);
-
-open_enum!(
-    /// How often usage resets or a key rotates.
-    Period { Weekly => "weekly", Monthly => "monthly" }
-);
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    open_enum!(
+        /// A test enum.
+        Status { Active => "active", Exhausted => "exhausted" }
+    );
 
     #[test]
     fn unknown_values_are_kept_and_round_trip() {
@@ -89,5 +76,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"suspended\"");
         let s: Status = serde_json::from_str("\"active\"").unwrap();
         assert_eq!(s, Status::Active);
+        assert_eq!(Status::from(String::from("exhausted")), Status::Exhausted);
+        assert_eq!(Status::Other("x".into()).to_string(), "x");
     }
 }

@@ -3,6 +3,9 @@
 
 use crate::operation::{Field, Shape};
 
+/// The spec's `InviteRole`.
+pub const INVITE_ROLE: Shape = Shape::Enum(&["admin", "member"]);
+
 /// The spec's `RateLimits`.
 pub const RATE_LIMITS: Shape = Shape::Object(&[
     Field {
@@ -79,3 +82,20 @@ pub const USAGE_LIMITS: Shape = Shape::Object(&[
         shape: Shape::Nullable(&Shape::DateTime),
     },
 ]);
+
+/// The spec's `WorkspaceInvite`.
+pub const WORKSPACE_INVITE: Shape = Shape::Object(&[
+    Field {
+        name: "id",
+        required: true,
+        shape: Shape::String,
+    },
+    Field {
+        name: "role",
+        required: true,
+        shape: WORKSPACE_INVITE_ROLE,
+    },
+]);
+
+/// The spec's `WorkspaceInviteRole`.
+pub const WORKSPACE_INVITE_ROLE: Shape = Shape::Enum(&["admin", "member", "manager"]);
