@@ -12,7 +12,8 @@ pub fn is_admin_path(path: &str) -> bool {
 }
 
 pub fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> ApiResult {
-    let not_allowed = |allow| ApiError::method_not_allowed(method.as_str(), path, allow);
+    let not_allowed =
+        |allow: &str| ApiError::method_not_allowed(method.as_str(), path, allow.to_owned());
     match (path, method) {
         ("/__mock/faults", &Method::POST) => state.faults().push(body),
         ("/__mock/faults", &Method::GET) => Ok(state.faults().describe()),

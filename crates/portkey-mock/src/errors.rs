@@ -13,7 +13,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
     /// Methods the path accepts; sent as `Allow` on a 405.
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
 }
 
 impl ApiError {
@@ -42,7 +42,7 @@ impl ApiError {
         Self::not_found(format!("no route for {method} {path}"))
     }
 
-    pub fn method_not_allowed(method: &str, path: &str, allow: &'static str) -> Self {
+    pub fn method_not_allowed(method: &str, path: &str, allow: String) -> Self {
         ApiError {
             status: StatusCode::METHOD_NOT_ALLOWED,
             message: format!("method {method} is not allowed on {path} (allowed: {allow})"),

@@ -1,15 +1,24 @@
 //! The fixtures file: objects to preload, in the shapes that retrieve returns.
 
-use crate::resources::{api_keys, virtual_keys};
-use crate::state::Store;
+use crate::engine::store::Stores;
+use crate::hooks::{self, stores};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
 
-/// `{"api_keys": [...], "virtual_keys": [...]}`. API keys need an `id` (a full `key`, if
-/// given, is stored and shown masked); virtual keys need a `slug` (a `key`, if given, is
-/// stored and never shown). Every other field is optional and defaulted.
+/// Objects to preload, by store. Every field but the ones named here is optional and
+/// defaulted (status `active`, timestamps of now, and so on).
+///
+/// - `api_keys` need an `id`; a full `key`, if given, is stored and shown masked.
+/// - `virtual_keys` need a `slug`; a `key`, if given, is stored and never shown.
+/// - `users` need an `email` (`id`: a new uuid unless given). Absent, the mock has two
+///   default users (an owner and a member, see the README); `[]` means none. The admin API
+///   cannot create users, so this is where they come from.
+/// - `workspaces` need an `id` or a `name`; `members: [{"user_id", "role"}]` makes users
+///   (by id or email) members.
+/// - `invites` need an `email`.
+/// - `configs` need a `slug` or a `name`; each starts with one version.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixtures {
@@ -17,6 +26,14 @@ pub struct Fixtures {
     pub api_keys: Vec<Value>,
     #[serde(default)]
     pub virtual_keys: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<Value>>,
+    #[serde(default)]
+    pub workspaces: Vec<Value>,
+    #[serde(default)]
+    pub invites: Vec<Value>,
+    #[serde(default)]
+    pub configs: Vec<Value>,
 }
 
 impl Fixtures {
@@ -30,39 +47,47 @@ impl Fixtures {
         Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    pub(crate) fn to_store(&self) -> Result<Store, String> {
-        let api_keys = self
-            .api_keys
-            .iter()
-            .enumerate()
-            .map(|(i, v)| api_keys::from_fixture(v).map_err(|e| format!("api_keys[{i}]: {e}")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let virtual_keys = self
-            .virtual_keys
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                virtual_keys::from_fixture(v).map_err(|e| format!("virtual_keys[{i}]: {e}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        unique("api_keys", "id", api_keys.iter().map(|k| k.id()))?;
-        unique(
-            "virtual_keys",
-            "slug",
-            virtual_keys.iter().map(|k| k.slug()),
-        )?;
-        Ok(Store {
-            api_keys,
-            virtual_keys,
-        })
+    pub(crate) fn to_stores(&self) -> Result<Stores, String> {
+        let mut out = Stores::default();
+        let users = self.users.clone().unwrap_or_else(hooks::default_users);
+        for (store, key, objects) in [
+            (stores::API_KEYS, "id", &self.api_keys),
+            (stores::VIRTUAL_KEYS, "slug", &self.virtual_keys),
+            (stores::USERS, "id", &users),
+            (stores::WORKSPACES, "id", &self.workspaces),
+            (stores::INVITES, "id", &self.invites),
+            (stores::CONFIGS, "slug", &self.configs),
+        ] {
+            load(&mut out, store, key, objects)?;
+        }
+        unique(&out, stores::USERS, "email")?;
+        unique(&out, stores::WORKSPACES, "slug")?;
+        hooks::link_fixture_members(&mut out)?;
+        Ok(out)
     }
 }
 
-fn unique<'a>(list: &str, field: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
+/// Adds `objects` to `store`, each through its store's fixture defaults; `key` must be
+/// unique among them.
+fn load(out: &mut Stores, store: &str, key: &str, objects: &[Value]) -> Result<(), String> {
+    for (i, value) in objects.iter().enumerate() {
+        let fields = value
+            .as_object()
+            .cloned()
+            .ok_or_else(|| format!("{store}[{i}]: must be an object"))?;
+        let record =
+            hooks::from_fixture(out, store, fields).map_err(|e| format!("{store}[{i}]: {e}"))?;
+        out.push(store, record);
+    }
+    unique(out, store, key)
+}
+
+fn unique(stores: &Stores, store: &str, field: &str) -> Result<(), String> {
     let mut seen = HashSet::new();
-    for id in ids {
-        if !seen.insert(id) {
-            return Err(format!("{list}: duplicate {field} {id:?}"));
+    for record in stores.all(store) {
+        let value = record.str(field);
+        if !seen.insert(value) {
+            return Err(format!("{store}: duplicate {field} {value:?}"));
         }
     }
     Ok(())

@@ -15,18 +15,20 @@ const USAGE: &str = "\
 usage: portkey-mock [--host HOST] [--port PORT] [--fixtures FILE]
                     [--header-timeout-ms MS] [--idle-timeout-ms MS]
 
-Local imitation of the Portkey control-plane API (API keys, virtual keys).
+Local imitation of the Portkey control-plane API (API keys, virtual keys, configs,
+the admin API and the audit log).
 
   --host HOST              address to listen on (default 127.0.0.1)
   --port PORT              port to listen on, 0 for any free port (default 8787)
-  --fixtures FILE          JSON file {\"api_keys\": [...], \"virtual_keys\": [...]} to preload
+  --fixtures FILE          JSON file of objects to preload: {\"api_keys\": [...],
+                           \"virtual_keys\", \"users\", \"workspaces\", \"invites\", \"configs\"}
   --header-timeout-ms MS   close a connection whose request head (or body) takes longer
                            than this to arrive (default 10000)
   --idle-timeout-ms MS     close a keep-alive connection idle for this long (default 30000)
   -h, --help               show this help
 
-Prints `listening on http://HOST:PORT` once ready. Admin routes live under /__mock
-(see the crate README).
+Prints `listening on http://HOST:PORT` once ready. The mock's own control routes
+live under /__mock (see the crate README).
 ";
 
 struct Args {

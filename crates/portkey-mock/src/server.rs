@@ -2,10 +2,10 @@
 //! reading, and turning handler results into HTTP responses.
 
 use crate::conn::{self, Watched};
+use crate::engine::{self, ApiRequest};
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{Action, DropPoint};
 use crate::options::ServerOptions;
-use crate::router::{self, ApiRequest};
 use crate::state::{LoggedRequest, MockState};
 use crate::{admin, ids};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -18,6 +18,7 @@ use hyper::{HeaderMap, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -62,12 +63,20 @@ pub async fn serve_with(listener: TcpListener, state: Arc<MockState>, options: S
         // Small request/response pairs on keep-alive connections would otherwise wait on
         // delayed ACKs.
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(stream, state.clone(), options));
+        let peer = stream
+            .peer_addr()
+            .map_or(IpAddr::from([127, 0, 0, 1]), |a| a.ip());
+        tokio::spawn(connection(stream, peer, state.clone(), options));
     }
 }
 
 /// One client connection, until it closes, errs, or overstays a limit (see `conn`).
-async fn connection(stream: TcpStream, state: Arc<MockState>, options: ServerOptions) {
+async fn connection(
+    stream: TcpStream,
+    peer: IpAddr,
+    state: Arc<MockState>,
+    options: ServerOptions,
+) {
     let (tracker, watchdog) = conn::watch(options);
     let io = TokioIo::new(Watched::new(stream, tracker.clone()));
     let service = service_fn(move |req| {
@@ -77,7 +86,7 @@ async fn connection(stream: TcpStream, state: Arc<MockState>, options: ServerOpt
         let state = state.clone();
         async move {
             let _busy = busy;
-            handle(state, options, req).await
+            handle(state, options, peer, req).await
         }
     });
     // hyper's own header timer is left off: it would also cut idle keep-alive waits at
@@ -96,10 +105,12 @@ async fn connection(stream: TcpStream, state: Arc<MockState>, options: ServerOpt
 async fn handle(
     state: Arc<MockState>,
     options: ServerOptions,
+    peer: IpAddr,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = req.into_parts();
     let body_timeout = options.header_timeout;
+    let request_id = ids::uuid_v4();
     let reply = if admin::is_admin_path(parts.uri.path()) {
         match read_body(body, body_timeout).await? {
             Ok(body) => Reply::from_result(admin::handle(
@@ -111,9 +122,19 @@ async fn handle(
             Err(too_large) => too_large,
         }
     } else {
-        api(&state, &parts, body, body_timeout).await?
+        let client = Client {
+            ip: peer.to_string(),
+            request_id: &request_id,
+        };
+        api(&state, &parts, body, body_timeout, client).await?
     };
-    Ok(reply.into_response())
+    Ok(reply.into_response(&request_id))
+}
+
+/// Who sent an API request, and the `x-request-id` its answer carries.
+struct Client<'a> {
+    ip: String,
+    request_id: &'a str,
 }
 
 async fn api(
@@ -121,6 +142,7 @@ async fn api(
     parts: &Parts,
     body: Incoming,
     body_timeout: Duration,
+    client: Client<'_>,
 ) -> Result<Reply, Dropped> {
     let method = parts.method.as_str();
     let path = parts.uri.path();
@@ -129,10 +151,12 @@ async fn api(
         .headers
         .get(API_KEY_HEADER)
         .is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
-    state.requests().push(LoggedRequest {
+    let seq = state.log(LoggedRequest {
+        seq: 0,
         method: method.to_owned(),
         path: path.to_owned(),
         query: query.to_owned(),
+        body: Value::Null,
         user_agent: parts
             .headers
             .get(USER_AGENT)
@@ -151,12 +175,16 @@ async fn api(
         Ok(body) => body,
         Err(too_large) => return Ok(too_large),
     };
+    state.log_body(seq, &body);
     let request = ApiRequest {
-        method: &parts.method,
+        method,
         path,
         query,
         authorized,
+        headers: &parts.headers,
         body: &body,
+        request_id: client.request_id,
+        client_ip: &client.ip,
     };
     match fault {
         Some(Action::Respond {
@@ -175,10 +203,10 @@ async fn api(
         }),
         Some(Action::Drop(DropPoint::AfterRead)) => {
             // The request takes full effect; only the answer is lost.
-            let _ = router::dispatch(state, &request);
+            let _ = engine::dispatch(state, &request);
             Err(Dropped)
         }
-        _ => Ok(Reply::from_result(router::dispatch(state, &request))),
+        _ => Ok(Reply::from_result(engine::dispatch(state, &request))),
     }
 }
 
@@ -219,15 +247,17 @@ impl Reply {
             Ok(value) => Reply::json(StatusCode::OK, &value),
             Err(error) => {
                 let mut reply = Reply::json(error.status, &error.body());
-                if let Some(allow) = error.allow {
-                    reply.headers.insert(ALLOW, HeaderValue::from_static(allow));
+                if let Some(allow) = error.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
+                    reply.headers.insert(ALLOW, allow);
                 }
                 reply
             }
         }
     }
 
-    fn into_response(self) -> Response<Full<Bytes>> {
+    /// The response, with `content-type: application/json` and `x-request-id: request_id`
+    /// unless the reply's headers set them.
+    fn into_response(self, request_id: &str) -> Response<Full<Bytes>> {
         let mut response = Response::new(Full::new(self.body));
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
@@ -237,7 +267,7 @@ impl Reply {
             .entry(CONTENT_TYPE)
             .or_insert_with(|| HeaderValue::from_static("application/json"));
         headers.entry(REQUEST_ID_HEADER).or_insert_with(|| {
-            HeaderValue::from_str(&ids::uuid_v4()).expect("a UUID is always a valid header value")
+            HeaderValue::from_str(request_id).expect("a UUID is always a valid header value")
         });
         response
     }

@@ -1,28 +1,28 @@
-//! Everything the server remembers: the stored objects, the queued faults and the log of
-//! API requests. Each sits behind its own mutex, held only briefly and never across an
+//! Everything the server remembers: the stored objects and audit log, the queued faults and
+//! the log of API requests. Each sits behind its own mutex, held only briefly and never across an
 //! await, so one lock per concern is simpler than anything finer.
 
+use crate::engine::store::Stores;
 use crate::faults::FaultQueue;
 use crate::fixtures::Fixtures;
-use crate::resources::api_keys::ApiKey;
-use crate::resources::virtual_keys::VirtualKey;
 use serde::Serialize;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-
-/// Stored objects, in creation order (lists are returned in that order).
-#[derive(Debug, Clone, Default)]
-pub struct Store {
-    pub api_keys: Vec<ApiKey>,
-    pub virtual_keys: Vec<VirtualKey>,
-}
 
 /// One API request as received, for `GET /__mock/requests`.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoggedRequest {
+    /// Which request this is, to fill in its body once read.
+    #[serde(skip)]
+    pub seq: u64,
     pub method: String,
     /// Still percent-encoded, exactly as on the request line.
     pub path: String,
     pub query: String,
+    /// The body parsed as JSON; `null` if there was none, it was not JSON, or it has not
+    /// been read (yet: a dropped connection).
+    pub body: Value,
     pub user_agent: Option<String>,
     pub api_key_present: bool,
 }
@@ -31,27 +31,47 @@ pub struct LoggedRequest {
 #[derive(Debug)]
 pub struct MockState {
     /// What `POST /__mock/reset` goes back to.
-    initial: Store,
-    store: Mutex<Store>,
+    initial: Stores,
+    stores: Mutex<Stores>,
     faults: Mutex<FaultQueue>,
     requests: Mutex<Vec<LoggedRequest>>,
+    next_seq: AtomicU64,
 }
 
 impl MockState {
     /// A state preloaded with `fixtures`; fails with a readable message if a fixture
-    /// object is unusable (not an object, no id or slug, duplicates).
+    /// object is unusable (not an object, no id or slug, duplicates, a member of no
+    /// workspace).
     pub fn new(fixtures: &Fixtures) -> Result<MockState, String> {
-        let initial = fixtures.to_store()?;
+        let initial = fixtures.to_stores()?;
         Ok(MockState {
-            store: Mutex::new(initial.clone()),
+            stores: Mutex::new(initial.clone()),
             initial,
             faults: Mutex::default(),
             requests: Mutex::default(),
+            next_seq: AtomicU64::new(0),
         })
     }
 
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
+    pub(crate) fn stores(&self) -> MutexGuard<'_, Stores> {
+        lock(&self.stores)
+    }
+
+    /// Logs a request as it arrives (its body is not read yet); returns its number for
+    /// [`MockState::log_body`].
+    pub(crate) fn log(&self, mut entry: LoggedRequest) -> u64 {
+        entry.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let seq = entry.seq;
+        self.requests().push(entry);
+        seq
+    }
+
+    /// Records the body of logged request `seq`, unless the log was cleared since.
+    pub(crate) fn log_body(&self, seq: u64, body: &[u8]) {
+        let parsed = serde_json::from_slice(body).unwrap_or(Value::Null);
+        if let Some(entry) = self.requests().iter_mut().rev().find(|e| e.seq == seq) {
+            entry.body = parsed;
+        }
     }
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultQueue> {
@@ -63,7 +83,7 @@ impl MockState {
     }
 
     pub(crate) fn reset(&self) {
-        *self.store() = self.initial.clone();
+        *self.stores() = self.initial.clone();
         self.faults().clear();
         self.requests().clear();
     }

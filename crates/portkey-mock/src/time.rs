@@ -20,6 +20,77 @@ pub fn now() -> String {
     rfc3339(SystemTime::now())
 }
 
+/// Now as `YYYY-MM-DDTHH:MM:SS.mmmZ`: audit-log timestamps, fine enough to filter by.
+pub fn now_millis() -> String {
+    let now = SystemTime::now();
+    let millis = now
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_millis();
+    let seconds = rfc3339(now);
+    format!("{}.{millis:03}Z", seconds.trim_end_matches('Z'))
+}
+
+/// Milliseconds since the epoch of an ISO 8601 date-time (`is_date_time`'s forms; no offset
+/// means UTC) or a bare date (`2026-01-15`, midnight UTC); `None` for anything else.
+pub fn parse_millis(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |from: usize, to: usize| -> Option<i64> {
+        let part = b.get(from..to)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let date_only = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    if !date_only && !is_date_time(s) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if date_only {
+        return Some(days * 86_400_000);
+    }
+    let seconds = num(11, 13)? * 3600 + num(14, 16)? * 60 + num(17, 19)?;
+    let mut rest = &b[19..];
+    let mut millis = 0;
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        millis = frac[..digits]
+            .iter()
+            .chain(b"000")
+            .take(3)
+            .fold(0, |n, d| n * 10 + i64::from(d - b'0'));
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            let digit = |c: &u8| i64::from(c - b'0');
+            let minutes = (digit(h1) * 10 + digit(h2)) * 60 + digit(m1) * 10 + digit(m2);
+            if rest[0] == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => 0,
+    };
+    Some((days * 86_400 + seconds - offset * 60) * 1000 + millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 pub fn now_plus_ms(ms: u64) -> String {
     rfc3339(SystemTime::now() + Duration::from_millis(ms))
 }
@@ -103,6 +174,28 @@ mod tests {
     #[test]
     fn formatted_output_passes_the_check() {
         assert!(is_date_time(&now()));
+        assert!(is_date_time(&now_millis()));
+        assert_eq!(now_millis().len(), 24);
+    }
+
+    #[test]
+    fn parses_to_epoch_millis() {
+        assert_eq!(parse_millis("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_millis("1970-01-01"), Some(0));
+        assert_eq!(
+            parse_millis("2026-11-22T10:30:00.5Z"),
+            Some(1_795_343_400_500)
+        );
+        assert_eq!(
+            parse_millis("2026-11-22T12:30:00+02:00"),
+            Some(1_795_343_400_000)
+        );
+        assert_eq!(parse_millis("2000-02-29"), Some(951_782_400_000));
+        let now = now_millis();
+        let t = UNIX_EPOCH + Duration::from_millis(parse_millis(&now).unwrap().try_into().unwrap());
+        assert_eq!(rfc3339(t), now[..19].to_owned() + "Z");
+        assert_eq!(parse_millis("yesterday"), None);
+        assert_eq!(parse_millis("2026-13-01"), None);
     }
 
     #[test]

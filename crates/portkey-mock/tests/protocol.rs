@@ -62,7 +62,8 @@ fn every_response_has_json_content_type_and_a_fresh_request_id() {
 fn unknown_routes_404_and_wrong_methods_405() {
     let mock = start();
     for target in [
-        "/v1/configs",
+        "/v1/nothing-here",
+        "/v1/admin",
         "/v1",
         "/v1/api-keys/a/b/c/d",
         "/api-keys",
@@ -142,11 +143,11 @@ fn request_log_records_every_api_request_but_not_admin_ones() {
     assert_eq!(
         log["requests"][0],
         json!({"method": "GET", "path": "/v1/api-keys", "query": "page_size=1&workspace_id=ws%201",
-               "user_agent": "portkey-rs/0.1.0", "api_key_present": true})
+               "body": null, "user_agent": "portkey-rs/0.1.0", "api_key_present": true})
     );
     assert_eq!(
         log["requests"][1],
-        json!({"method": "POST", "path": "/v1/virtual-keys", "query": "",
+        json!({"method": "POST", "path": "/v1/virtual-keys", "query": "", "body": {},
                "user_agent": null, "api_key_present": false})
     );
     assert_eq!(

@@ -154,14 +154,6 @@ fn create_messages_name_the_field() {
     };
     let cases = [
         (
-            json!({"provider": "openai", "key": "k"}),
-            "\"name\" is required".to_owned(),
-        ),
-        (
-            json!({"name": "n", "key": "k"}),
-            "\"provider\" is required".to_owned(),
-        ),
-        (
             with("provider", json!("skynet")),
             "\"provider\" must be one of openai, azure-openai".to_owned(),
         ),
@@ -246,6 +238,12 @@ fn create_messages_name_the_field() {
         api(&mock, "GET", "/v1/virtual-keys", None).json()["total"],
         0
     );
+    // The spec requires neither name nor provider (the mock used to): a nameless key is
+    // slugged `virtual-key-XXXX` and its provider defaults to openai.
+    let slug = create(&mock, json!({"key": "k"}));
+    assert!(slug.starts_with("virtual-key-"), "{slug}");
+    let got = api(&mock, "GET", &format!("/v1/virtual-keys/{slug}"), None).json();
+    assert_eq!(got["provider"], "openai");
 }
 
 /// Defect 14: with every four-hex-digit tail of a name taken, `create` used to spin

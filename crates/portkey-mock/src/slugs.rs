@@ -1,5 +1,5 @@
-//! Virtual-key slugs: the slugified name plus a random hex tail, like the real API's
-//! `my-key-1a2b`. Generating one must always terminate quickly, even when every
+//! Slugs: the slugified name plus a random hex tail, like the real API's virtual keys
+//! (`my-key-1a2b`), configs (`pc-my-con-1a2b3c`) and workspaces. Generating one must always terminate quickly, even when every
 //! four-digit tail of a name is taken (defect 14: the old "retry until free" loop spun
 //! forever, holding the store lock, once `name-0000` .. `name-ffff` all existed).
 
@@ -17,6 +17,11 @@ const TRIES_PER_LENGTH: usize = 4;
 /// `"My first key!"` -> `my-first-key`; a name with no letters or digits gives
 /// `virtual-key`.
 pub fn slugify(name: &str) -> String {
+    slugify_or(name, "virtual-key")
+}
+
+/// [`slugify`] with another fallback for names without letters or digits.
+pub fn slugify_or(name: &str, fallback: &str) -> String {
     let mut slug = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -27,7 +32,7 @@ pub fn slugify(name: &str) -> String {
     }
     let slug: String = slug.chars().take(40).collect();
     match slug.trim_end_matches('-') {
-        "" => "virtual-key".into(),
+        "" => fallback.into(),
         trimmed => trimmed.into(),
     }
 }
@@ -39,7 +44,17 @@ pub fn unique_slug<'a, I>(base: &str, existing: I) -> String
 where
     I: Iterator<Item = &'a str> + Clone,
 {
-    for &digits in TAIL_DIGITS {
+    unique_slug_from(base, 4, existing)
+}
+
+/// [`unique_slug`] whose shortest tail has `first` digits (configs have six); longer ones
+/// follow as there.
+pub fn unique_slug_from<'a, I>(base: &str, first: usize, existing: I) -> String
+where
+    I: Iterator<Item = &'a str> + Clone,
+{
+    let lengths = std::iter::once(first).chain(TAIL_DIGITS.iter().copied().filter(|&d| d > first));
+    for digits in lengths {
         for _ in 0..TRIES_PER_LENGTH {
             let candidate = format!("{base}-{}", ids::hex(digits));
             if existing.clone().all(|slug| slug != candidate) {
@@ -69,6 +84,13 @@ mod tests {
         assert_eq!(slugify("  Key 1 (Azure)! "), "key-1-azure");
         assert_eq!(slugify("***"), "virtual-key");
         assert_eq!(slugify(&"a".repeat(100)).len(), 40);
+    }
+
+    #[test]
+    fn config_slugs_start_with_six_digits() {
+        let slug = unique_slug_from("pc-my-con", 6, std::iter::empty());
+        assert_eq!(slug.strip_prefix("pc-my-con-").unwrap().len(), 6, "{slug}");
+        assert_eq!(slugify_or("!!", "workspace"), "workspace");
     }
 
     #[test]

@@ -1,0 +1,151 @@
+//! Hand-written behaviour, by the names the overlay's `mock.hook` gives (codegen/overlay). A
+//! route with a hook is served by it instead of its generic action; hooks reuse the generic
+//! pieces (src/engine/generic.rs) and add what the API does beyond plain storage.
+
+mod api_keys;
+mod audit_logs;
+mod configs;
+mod invites;
+mod members;
+mod users;
+mod virtual_keys;
+mod workspaces;
+
+use crate::engine::generic::Ctx;
+use crate::engine::store::{Record, Stores};
+use crate::errors::ApiResult;
+use serde_json::{Map, Value};
+
+pub use users::defaults as default_users;
+
+pub type Hook = fn(&mut Ctx<'_>) -> ApiResult;
+
+const HOOKS: &[(&str, Hook)] = &[
+    ("api_key_create", api_keys::create),
+    ("api_key_update", api_keys::update),
+    ("api_key_rotate", api_keys::rotate),
+    ("virtual_key_create", virtual_keys::create),
+    ("virtual_key_update", virtual_keys::update),
+    ("user_delete", users::delete),
+    ("invite_create", invites::create),
+    ("invite_resend", invites::resend),
+    ("workspace_create", workspaces::create),
+    ("workspace_list", workspaces::list),
+    ("workspace_retrieve", workspaces::retrieve),
+    ("workspace_delete", workspaces::delete),
+    ("workspace_member_add", members::add),
+    ("config_create", configs::create),
+    ("config_list", configs::list),
+    ("config_retrieve", configs::retrieve),
+    ("config_update", configs::update),
+    ("config_versions", configs::versions),
+    ("audit_list", audit_logs::list),
+];
+
+pub fn find(name: &str) -> Option<Hook> {
+    HOOKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, hook)| *hook)
+}
+
+/// Keeps what one store derives from another current after a change: memberships follow
+/// their users and workspaces (and users' `workspace_ids` their memberships), versions their
+/// configs. The engine calls it after every mutating request that succeeded, so the generic
+/// actions (deleting a user, updating a role) need no hook for it.
+pub fn after_write(stores: &mut Stores) {
+    members::sync(stores);
+    configs::sync(stores);
+}
+
+/// Store names the hooks share (the overlay's `mock.store`).
+pub mod stores {
+    pub const API_KEYS: &str = "api_keys";
+    pub const VIRTUAL_KEYS: &str = "virtual_keys";
+    pub const USERS: &str = "users";
+    pub const INVITES: &str = "invites";
+    pub const WORKSPACES: &str = "workspaces";
+    pub const WORKSPACE_MEMBERS: &str = "workspace_members";
+    pub const CONFIGS: &str = "configs";
+    /// Kept by the config hooks; no route stores into it directly.
+    pub const CONFIG_VERSIONS: &str = "config_versions";
+}
+
+/// A fixture object of `store` as stored, with that store's defaults.
+pub fn from_fixture(
+    stores: &mut Stores,
+    store: &str,
+    fields: Map<String, Value>,
+) -> Result<Record, String> {
+    match store {
+        stores::API_KEYS => api_keys::from_fixture(fields),
+        stores::VIRTUAL_KEYS => virtual_keys::from_fixture(fields),
+        stores::USERS => users::from_fixture(fields),
+        stores::INVITES => invites::from_fixture(fields),
+        stores::WORKSPACES => workspaces::from_fixture(fields),
+        stores::CONFIGS => configs::from_fixture(stores, fields),
+        _ => Ok(Record::new(fields)),
+    }
+}
+
+/// Makes the workspaces' fixture `members` (`[{"user_id", "role"}]`) memberships, once every
+/// fixture is loaded; an unknown user is an error.
+pub fn link_fixture_members(stores: &mut Stores) -> Result<(), String> {
+    let mut links = Vec::new();
+    for (i, workspace) in stores.all(stores::WORKSPACES).iter().enumerate() {
+        let Some(list) = workspace.hidden.get("members") else {
+            continue;
+        };
+        let list = list
+            .as_array()
+            .ok_or_else(|| format!("workspaces[{i}].members: must be an array"))?;
+        for (j, member) in list.iter().enumerate() {
+            let at = format!("workspaces[{i}].members[{j}]");
+            let key = member
+                .get("user_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{at}: \"user_id\" must be a string"))?;
+            let user = users::find(stores, key)
+                .ok_or_else(|| format!("{at}: no user {key:?} among the users"))?;
+            let role = member
+                .get("role")
+                .and_then(Value::as_str)
+                .unwrap_or("member");
+            links.push((
+                workspace.str("id").to_owned(),
+                user.str("id").to_owned(),
+                role.to_owned(),
+            ));
+        }
+    }
+    for (workspace, user, role) in links {
+        members::upsert(stores, &workspace, &user, &role);
+    }
+    after_write(stores);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::ROUTES;
+
+    #[test]
+    fn every_hook_the_route_table_names_exists() {
+        for route in ROUTES {
+            if let Some(name) = route.hook {
+                assert!(find(name).is_some(), "{}: no hook {name}", route.op);
+            }
+        }
+    }
+
+    #[test]
+    fn every_hook_is_named_by_a_route() {
+        for (name, _) in HOOKS {
+            assert!(
+                ROUTES.iter().any(|r| r.hook == Some(*name)),
+                "hook {name} is named by no route in codegen/overlay: dead code"
+            );
+        }
+    }
+}
