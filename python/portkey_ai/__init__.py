@@ -1,5 +1,5 @@
-"""Portkey control-plane SDK: `Portkey().api_keys`, `Portkey().virtual_keys`, and the
-awaitable `AsyncPortkey`, on the shared Rust core."""
+"""Portkey control-plane SDK: `Portkey().api_keys`, `Portkey().admin`, `Portkey().configs`, ...
+and the awaitable `AsyncPortkey`, on the shared Rust core."""
 
 from ._client import AsyncPortkey, Portkey
 from ._exceptions import (
@@ -20,6 +20,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._native import VERSION as __version__
+from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._response import GenericResponse, PortkeyObject
 from ._types import NOT_GIVEN, NotGiven
 
@@ -28,6 +29,9 @@ __all__ = [
     "AsyncPortkey",
     "PortkeyObject",
     "GenericResponse",
+    "SyncPage",
+    "AsyncPage",
+    "AsyncPager",
     "NOT_GIVEN",
     "NotGiven",
     "PortkeyError",

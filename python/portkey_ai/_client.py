@@ -5,8 +5,7 @@ from __future__ import annotations
 from ._native import NativeClient, at_exit
 from ._exceptions import InvalidParameterError, from_construction, from_outcome, not_an_object
 from ._types import NotGiven
-from .resources.api_keys import ApiKeys, AsyncApiKeys
-from .resources.virtual_keys import AsyncVirtualKeys, VirtualKeys
+from .resources._all import ASYNC_RESOURCES, SYNC_RESOURCES, AsyncResources, SyncResources
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -127,21 +126,19 @@ class _BaseClient:
         )
 
 
-class Portkey(_BaseClient):
+class Portkey(_BaseClient, SyncResources):
     """A Portkey control-plane client.
 
     `api_key` and `base_url` default to `PORTKEY_API_KEY` and `PORTKEY_BASE_URL`
     (then `https://api.portkey.ai/v1`); `timeout` is per attempt, in seconds.
     Safe to share between threads: calls release the GIL while they wait.
+    The resources (`api_keys`, `admin`, ...) come from the generated `resources/_all.py`.
     """
-
-    api_keys: ApiKeys
-    virtual_keys: VirtualKeys
 
     def _setup(self, native: NativeClient) -> None:
         self._native = native
-        self.api_keys = ApiKeys(self)
-        self.virtual_keys = VirtualKeys(self)
+        for name, resource in SYNC_RESOURCES:
+            setattr(self, name, resource(self))
 
     def _call(
         self,
@@ -177,17 +174,15 @@ def _wait_for_async_calls_at_exit() -> None:
         _exit_hook_registered = True
 
 
-class AsyncPortkey(_BaseClient):
-    """The asyncio twin of `Portkey`: the same settings and methods, awaitable."""
-
-    api_keys: AsyncApiKeys
-    virtual_keys: AsyncVirtualKeys
+class AsyncPortkey(_BaseClient, AsyncResources):
+    """The asyncio twin of `Portkey`: the same settings and methods, awaitable (a paginated
+    `list` returns an `AsyncPager`: await it for the first page, or `async for` over it)."""
 
     def _setup(self, native: NativeClient) -> None:
         _wait_for_async_calls_at_exit()
         self._native = native
-        self.api_keys = AsyncApiKeys(self)
-        self.virtual_keys = AsyncVirtualKeys(self)
+        for name, resource in ASYNC_RESOURCES:
+            setattr(self, name, resource(self))
 
     async def _call(
         self,

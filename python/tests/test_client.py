@@ -80,6 +80,20 @@ def test_quickstart_example_runs(mock: Mock) -> None:
     assert "gone: 404" in out.stdout
 
 
+def test_admin_example_runs(mock: Mock) -> None:
+    out = subprocess.run(
+        [sys.executable, str(REPO / "python/examples/admin.py")],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "user: owner@example.com owner" in out.stdout, out.stdout
+    assert "workspace gone: 404" in out.stdout, out.stdout
+    assert "async users:" in out.stdout, out.stdout
+
+
 # --- settings -----------------------------------------------------------------------------
 
 
@@ -293,7 +307,9 @@ def test_every_core_operation_has_a_documented_method(cls: type, mock: Mock) -> 
         for part in name.split("."):
             target = getattr(target, part)
         assert target.__doc__.startswith(summary), name
-        assert inspect.iscoroutinefunction(target) == (cls is AsyncPortkey), name
+        # A paginated list of AsyncPortkey returns an AsyncPager (awaitable, async-iterable).
+        pager = inspect.signature(target).return_annotation.startswith("AsyncPager[")
+        assert inspect.iscoroutinefunction(target) == (cls is AsyncPortkey and not pager), name
         accepted = inspect.signature(target).parameters
         for param, _doc, _required in params:
             assert param in accepted, f"{name} lacks {param}"
@@ -302,14 +318,27 @@ def test_every_core_operation_has_a_documented_method(cls: type, mock: Mock) -> 
 
 
 def test_sync_and_async_signatures_match() -> None:
+    import portkey_ai.resources as resources
+
     pairs = [
-        (portkey_ai.resources.ApiKeys, portkey_ai.resources.AsyncApiKeys),
-        (portkey_ai.resources.VirtualKeys, portkey_ai.resources.AsyncVirtualKeys),
+        (getattr(resources, name), getattr(resources, "Async" + name))
+        for name in resources.__all__
+        if not name.startswith("Async")
     ]
+    assert len(pairs) >= 2
     for sync_cls, async_cls in pairs:
+        public = {n for n in vars(sync_cls) if not n.startswith("_")}
+        assert public == {n for n in vars(async_cls) if not n.startswith("_")}, sync_cls
         for name, fn in vars(sync_cls).items():
-            if not name.startswith("_"):
-                assert inspect.signature(fn) == inspect.signature(getattr(async_cls, name))
+            if name.startswith("_") or not callable(fn):
+                continue
+            ours, theirs = inspect.signature(fn), inspect.signature(getattr(async_cls, name))
+            assert ours.parameters == theirs.parameters, (sync_cls, name)
+            sync_ret, async_ret = ours.return_annotation, theirs.return_annotation
+            if sync_ret.startswith("SyncPage["):
+                assert async_ret == "AsyncPager[" + sync_ret[len("SyncPage[") :], name
+            else:
+                assert sync_ret == async_ret, (sync_cls, name)
 
 
 # --- fork ---------------------------------------------------------------------------------

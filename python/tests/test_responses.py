@@ -8,7 +8,8 @@ import pickle
 import pytest
 
 from portkey_ai import GenericResponse, Portkey, PortkeyObject
-from portkey_ai.types import APIKey, APIKeyList, CreatedAPIKey, RateLimit, UsageLimits
+from portkey_ai import SyncPage
+from portkey_ai.types import APIKey, APIKeyList, APIKeyRateLimit, CreatedAPIKey, UsageLimits
 from conftest import Mock
 
 
@@ -46,7 +47,7 @@ def test_access(key: APIKey) -> None:
 
 def test_nested_objects_are_wrapped_and_typed(key: APIKey) -> None:
     limit = key.rate_limits[0]
-    assert isinstance(limit, RateLimit)
+    assert isinstance(limit, APIKeyRateLimit)
     assert (limit.type, limit.unit, limit.value) == ("requests", "rpm", 100)
     assert limit == {"type": "requests", "unit": "rpm", "value": 100}
     assert isinstance(key.usage_limits, UsageLimits) and key.usage_limits.credit_limit == 50
@@ -56,7 +57,7 @@ def test_nested_objects_are_wrapped_and_typed(key: APIKey) -> None:
 
 def test_list_items_are_typed(mock: Mock, key: APIKey) -> None:
     page = Portkey().api_keys.list()
-    assert isinstance(page, APIKeyList) and page.total == 1
+    assert isinstance(page, APIKeyList) and isinstance(page, SyncPage) and page.total == 1
     assert isinstance(page.data[0], APIKey) and page.data[0].id == key.id
 
 

@@ -15,7 +15,8 @@ from conftest import REPO, Mock
 SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*.json"))
 MISSING = object()
 STEP_KEYS = {
-    "call", "params", "client", "options", "fault", "expect", "error", "save", "sent", "last_path"
+    "call", "params", "client", "options", "fault", "expect", "error", "save", "sent", "last_path",
+    "iterate", "repeat",
 }
 # Parameter names in `error.param` are the core's; Python spells these differently.
 PYTHON_PARAM = {"headers": "extra_headers"}
@@ -135,6 +136,17 @@ def check(answer, path: str, matcher: dict, saved: dict, where: str) -> None:
             raise AssertionError(f"{where}: unknown matcher {kind!r}")
 
 
+async def iterate_all(answer, asynchronous: bool) -> portkey_ai.PortkeyObject:
+    """`iterate: true`: every item of every page, as `{"count": N, "items": [...]}`."""
+    if asynchronous:
+        assert isinstance(answer, portkey_ai.AsyncPage), type(answer)
+        items = [item async for item in answer]
+    else:
+        assert isinstance(answer, portkey_ai.SyncPage), type(answer)
+        items = list(answer)
+    return portkey_ai.GenericResponse({"count": len(items), "items": [plain(i) for i in items]})
+
+
 async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
     mock.reset()
     cls = portkey_ai.AsyncPortkey if asynchronous else portkey_ai.Portkey
@@ -144,55 +156,65 @@ async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
         where = f"{scenario['name']} / step {i} ({step['call']})"
         unknown = set(step) - STEP_KEYS
         assert not unknown, f"{where}: unknown step keys {unknown}"
-        if "fault" in step:
-            mock.fault(substitute(step["fault"], saved))
-        params = substitute(step.get("params", {}), saved)
-        options = call_options(substitute(step.get("options", {}), saved))
         before = mock.count()
-        answer = error = None
-        try:
-            client = default_client
-            if "client" in step:
-                # A construction failure is the step's outcome.
-                client = cls(**client_settings(substitute(step["client"], saved)))
-            target = client
-            for part in step["call"].split("."):
-                target = getattr(target, part)
-            answer = target(**params, **options)
-            if asynchronous:
-                answer = await answer
-        except portkey_ai.PortkeyError as e:
-            error = e
+        runs = step.get("repeat", 1)
+        for run_index in range(runs):
+            if "repeat" in step:
+                saved["i"] = run_index
+            await run_step(step, cls, default_client, mock, saved, asynchronous, where)
         after = mock.count()
-
-        if "error" in step:
-            spec = step["error"]
-            assert error is not None, f"{where}: expected {spec['class']}, got {answer}"
-            assert type(error).__name__ == spec["class"], (
-                f"{where}: expected {spec['class']}, got {type(error).__name__}: {error}"
-            )
-            if "status" in spec:
-                assert error.status_code == spec["status"], where
-            if "param" in spec:
-                param = PYTHON_PARAM.get(spec["param"], spec["param"])
-                assert error.param == param, f"{where}: {error.param} ({error})"
-            if "message_contains" in spec:
-                assert spec["message_contains"] in str(error), f"{where}: {error}"
-        else:
-            assert error is None, f"{where}: unexpected {type(error).__name__}: {error}"
-            assert isinstance(answer, portkey_ai.PortkeyObject), where
-            for path, matcher in step.get("expect", {}).items():
-                check(answer, path, matcher, saved, where)
-            for name, path in step.get("save", {}).items():
-                value = lookup(answer, path)
-                assert value is not MISSING, f"{where}: cannot save {path}"
-                saved[name] = plain(value)
         if "sent" in step:
             assert after - before == step["sent"], (
                 f"{where}: mock received {after - before} requests, want {step['sent']}"
             )
         if "last_path" in step:
             assert mock.requests()[-1]["path"] == substitute(step["last_path"], saved), where
+
+
+async def run_step(step, cls, default_client, mock: Mock, saved: dict, asynchronous: bool, where):
+    if "fault" in step:
+        mock.fault(substitute(step["fault"], saved))
+    params = substitute(step.get("params", {}), saved)
+    options = call_options(substitute(step.get("options", {}), saved))
+    answer = error = None
+    try:
+        client = default_client
+        if "client" in step:
+            # A construction failure is the step's outcome.
+            client = cls(**client_settings(substitute(step["client"], saved)))
+        target = client
+        for part in step["call"].split("."):
+            target = getattr(target, part)
+        answer = target(**params, **options)
+        if asynchronous:
+            answer = await answer
+        if step.get("iterate"):
+            answer = await iterate_all(answer, asynchronous)
+    except portkey_ai.PortkeyError as e:
+        error = e
+
+    if "error" in step:
+        spec = step["error"]
+        assert error is not None, f"{where}: expected {spec['class']}, got {answer}"
+        assert type(error).__name__ == spec["class"], (
+            f"{where}: expected {spec['class']}, got {type(error).__name__}: {error}"
+        )
+        if "status" in spec:
+            assert error.status_code == spec["status"], where
+        if "param" in spec:
+            param = PYTHON_PARAM.get(spec["param"], spec["param"])
+            assert error.param == param, f"{where}: {error.param} ({error})"
+        if "message_contains" in spec:
+            assert spec["message_contains"] in str(error), f"{where}: {error}"
+    else:
+        assert error is None, f"{where}: unexpected {type(error).__name__}: {error}"
+        assert isinstance(answer, portkey_ai.PortkeyObject), where
+        for path, matcher in step.get("expect", {}).items():
+            check(answer, path, matcher, saved, where)
+        for name, path in step.get("save", {}).items():
+            value = lookup(answer, path)
+            assert value is not MISSING, f"{where}: cannot save {path}"
+            saved[name] = plain(value)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

@@ -1,4 +1,4 @@
-"""What every resource method shares."""
+"""What every generated resource method shares (hand-written)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from typing import Any, Dict, Optional
 
 
-def given(extra: Optional[Dict[str, Any]], **named: Any) -> Dict[str, Any]:
+def given(extra: Optional[Dict[str, Any]], named: Dict[str, Any]) -> Dict[str, Any]:
     """The arguments that were passed (NOT_GIVEN dropped; None kept, sent as null), then
     the caller's extra keyword arguments, which the core sends in the body."""
     params = {k: v for k, v in named.items() if not isinstance(v, NotGiven)}
