@@ -4,8 +4,9 @@
 // `const { Portkey } = require('portkey-ai')` work (and `.default` for transpiled ESM).
 const { Portkey } = require('./lib/client');
 const errors = require('./lib/errors');
-const { ApiKeys } = require('./lib/resources/api-keys');
-const { VirtualKeys } = require('./lib/resources/virtual-keys');
+const { PagePromise } = require('./lib/pagination');
+// Generated: every resource class (ApiKeys, Admin, AdminUsers, ...).
+const { classes } = require('./lib/resources');
 
 const names = [
   'PortkeyError', 'APIError', 'APIStatusError', 'BadRequestError', 'AuthenticationError',
@@ -14,8 +15,8 @@ const names = [
   'APIResponseValidationError', 'InvalidParameterError',
 ];
 for (const name of names) Portkey[name] = errors[name];
-Portkey.ApiKeys = ApiKeys;
-Portkey.VirtualKeys = VirtualKeys;
+Object.assign(Portkey, classes);
+Portkey.PagePromise = PagePromise;
 Portkey.Portkey = Portkey;
 Portkey.default = Portkey;
 

@@ -7,6 +7,8 @@ export const {
   PortkeyError, APIError, APIStatusError, BadRequestError, AuthenticationError,
   PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
   InternalServerError, APIConnectionError, APITimeoutError, APIResponseValidationError,
-  InvalidParameterError, ApiKeys, VirtualKeys,
+  InvalidParameterError, PagePromise,
 } = Portkey;
+// Generated: every resource class as a named export (ApiKeys, Admin, AdminUsers, ...).
+export * from './lib/resources/index.mjs';
 export { Portkey };

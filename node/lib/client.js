@@ -4,8 +4,9 @@ const { NativeClient, createClient } = require('./native');
 const errors = require('./errors');
 const { wrap } = require('./response');
 const { paramsJSON, isWellFormed } = require('./params');
-const { ApiKeys } = require('./resources/api-keys');
-const { VirtualKeys } = require('./resources/virtual-keys');
+const pagination = require('./pagination');
+// Generated from the overlay: the top-level resources (`apiKeys`, `admin`, ...).
+const { topLevel } = require('./resources');
 
 const { InvalidParameterError, fromOutcome } = errors;
 
@@ -121,8 +122,7 @@ class Portkey {
     // (The core's messages never contain the key.)
     if (!(native instanceof NativeClient)) throw fromOutcome(native);
     this.#native = native;
-    this.apiKeys = new ApiKeys(this);
-    this.virtualKeys = new VirtualKeys(this);
+    for (const [name, Resource] of topLevel) this[name] = new Resource(this);
   }
 
   get baseURL() {
@@ -138,16 +138,48 @@ class Portkey {
     return this.#native.maxRetries;
   }
 
-  /** @internal Runs one operation through the core. */
-  async _call(op, params, options) {
+  /**
+   * @internal Runs one operation through the core. `positional` is `[name, value]` when the
+   * method was called as `method(value, params?, options?)`.
+   */
+  async _call(op, params, options, positional) {
+    // The same steps as `_send`, inline: this is every call's path.
+    const out = await this.#native.call(op, this._json(op, params, positional), nativeOptions(options));
+    if (out.ok) return wrap(out.body, out.headers);
+    throw fromOutcome(out);
+  }
+
+  /** @internal A paginated list: a PagePromise of its first page (lib/pagination.js). */
+  _list(op, params, options, positional) {
+    return pagination.list(this, op, params, options, positional);
+  }
+
+  /** @internal The params as the JSON object string the addon takes; throws InvalidParameterError. */
+  _json(op, params, positional) {
     let json;
     if (params === undefined || params === null) {
       json = '{}';
     } else if (typeof params !== 'object' || Array.isArray(params)) {
-      throw new InvalidParameterError(`${op}: params must be an object, e.g. { id }`, 'params');
+      const form = positional ? `${positional[0]}, params` : 'params';
+      throw new InvalidParameterError(`${op}: ${form} must be an object, e.g. { id }`, 'params');
     } else {
       json = paramsJSON(params, op);
     }
+    if (positional === undefined) return json;
+    // `method(value, params)`: the value joins the params as `name`, checked like any param.
+    const [name, value] = positional;
+    const camel = name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+    for (const key of new Set([name, camel])) {
+      if (params && Object.prototype.hasOwnProperty.call(params, key)) {
+        throw new InvalidParameterError(`${op}: '${key}' is given twice, as the first argument and in params`, key);
+      }
+    }
+    const head = paramsJSON({ [name]: value }, op);
+    return json === '{}' ? head : `${head.slice(0, -1)},${json.slice(1)}`;
+  }
+
+  /** @internal Sends params already serialised by `_json`. */
+  async _send(op, json, options) {
     const out = await this.#native.call(op, json, nativeOptions(options));
     if (out.ok) return wrap(out.body, out.headers);
     throw fromOutcome(out);

@@ -260,13 +260,62 @@ test('every core operation has a method returning a Promise', async () => {
   }
 });
 
-test('the .d.ts shows the core\'s summary above every method', async () => {
+test('the generated .d.ts shows the core\'s summary above every method', async () => {
   const { readFile } = await import('node:fs/promises');
   const { operations } = await import('../lib/native.js').then((m) => m.default ?? m);
-  const dts = await readFile(path.join(here, '..', 'types', 'portkey.d.ts'), 'utf8');
+  const dts = await readFile(path.join(here, '..', 'types', 'resources.d.ts'), 'utf8');
   const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
   for (const { name, summary } of operations()) {
     const method = camel(name.split('.').at(-1));
-    assert.ok(dts.includes(`  /** ${summary} */\n  ${method}(`), `${name}: "${summary}" is not above ${method}( in types/portkey.d.ts`);
+    assert.ok(dts.includes(`  /** ${summary} */\n  ${method}(`), `${name}: "${summary}" is not above ${method}( in types/resources.d.ts`);
   }
+});
+
+test('index.d.ts (CommonJS types) names every export of the ESM types', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const read = (f) => readFile(path.join(here, '..', f), 'utf8');
+  const cjs = await read('index.d.ts');
+  for (const file of ['types/portkey.d.ts', 'types/resources.d.ts']) {
+    const exported = [...(await read(file)).matchAll(/^export (?:declare )?(?:class|interface|type) (\w+)/gm)].map((m) => m[1]);
+    assert.ok(exported.length > 10, file);
+    for (const name of new Set(exported)) {
+      assert.ok(cjs.includes(`  export import ${name} = `), `${name} (${file}) is missing from index.d.ts`);
+    }
+  }
+});
+
+test('every exported resource class is exported by both entries, and the client attaches the top level', async () => {
+  const { classes, topLevel } = (await import('../lib/resources/index.js')).default;
+  const cjs = (await import('node:module')).createRequire(import.meta.url)('portkey-ai');
+  for (const [name, cls] of Object.entries(classes)) {
+    assert.equal(named[name], cls, `ESM export ${name}`);
+    assert.equal(cjs[name], cls, `CJS export ${name}`);
+  }
+  for (const [prop, cls] of topLevel) assert.ok(portkey[prop] instanceof cls, prop);
+  assert.equal(named.PagePromise, cjs.PagePromise);
+});
+
+test('positional forms: method(id, params?, options?) joins the id to the params, checked like one', async () => {
+  // What a generated `method(id, params, options)` does when the overlay names a `positional`
+  // parameter: `_call(op, params, options, [name, id])` (and `_list` for paginated lists).
+  const key = await newKey(portkey, { name: 'positional' });
+  const got = await portkey._call('api_keys.retrieve', undefined, undefined, ['id', key.id]);
+  assert.equal(got.name, 'positional');
+  await portkey._call('api_keys.update', { name: 'renamed' }, { maxRetries: 0 }, ['id', key.id]);
+  assert.equal((await portkey.apiKeys.retrieve({ id: key.id })).name, 'renamed');
+  const before = (await mock.requests()).count;
+  for (const [params, positional, param] of [
+    [{ id: key.id }, ['id', key.id], 'id'],
+    [{ keyTransitionPeriodMs: 1 }, ['key_transition_period_ms', 'x'], 'keyTransitionPeriodMs'],
+    [undefined, ['id', 'bad\uD800'], 'id'],
+    ['not an object', ['id', key.id], 'params'],
+  ]) {
+    const err = await portkey._call('api_keys.rotate', params, undefined, positional).catch((e) => e);
+    assert.equal(err.constructor, InvalidParameterError, err.message);
+    assert.equal(err.param, param, err.message);
+  }
+  assert.equal((await mock.requests()).count, before);
+  const pages = [];
+  for await (const k of portkey._list('api_keys.list', { page_size: 1 }, undefined, ['workspace_id', 'ws-1'])) pages.push(k.workspace_id);
+  assert.deepEqual(pages, ['ws-1']);
 });

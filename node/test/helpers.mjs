@@ -10,13 +10,16 @@ export const packageDir = path.resolve(here, '..');
 export const repoDir = path.resolve(packageDir, '..');
 export const API_KEY = 'pk-test-SECRET-4b1d-node';
 
-/** Starts `portkey-mock --port 0`; resolves once it printed `listening on http://...`. */
-export async function startMock() {
+/**
+ * Starts `portkey-mock --port 0` (plus `args`, e.g. `['--fixtures', file]`); resolves once it
+ * printed `listening on http://...`.
+ */
+export async function startMock(args = []) {
   const bin = process.env.PORTKEY_MOCK_BIN || path.join(repoDir, 'target', 'release', 'portkey-mock');
   if (!existsSync(bin)) {
     throw new Error(`portkey-mock not found at ${bin}: run \`cargo build --release -p portkey-mock\` or set PORTKEY_MOCK_BIN`);
   }
-  const proc = spawn(bin, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(bin, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout });
   const origin = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('portkey-mock did not start within 10 s')), 10_000);

@@ -104,6 +104,54 @@ function check(result, dotted, matcher, vars) {
   }
 }
 
+/**
+ * One run of a step: builds its client, queues its fault, makes the call (with `iterate`, every
+ * item of every page through `for await`, as `{ count, items }`) and checks `error`. Returns the
+ * answer, or undefined when the step expected an error.
+ */
+async function runStep(step, vars, defaultClient) {
+  let result;
+  let error;
+  // Building the client may fail (a bad base URL, timeout or retry count): that failure
+  // is the step's outcome, and the step's fault is not queued.
+  let client = defaultClient;
+  try {
+    if (step.client) client = new Portkey(clientOptions(substitute(step.client, vars)));
+  } catch (e) {
+    error = e;
+  }
+  if (!error) {
+    if (step.fault) await mock.fault(substitute(step.fault, vars));
+    const params = substitute(step.params ?? {}, vars);
+    const args = step.options ? [params, callOptions(substitute(step.options, vars))] : [params];
+    try {
+      if (step.iterate) {
+        const items = [];
+        for await (const item of method(client, step.call)(...args)) items.push(item);
+        result = { count: items.length, items };
+      } else {
+        result = await method(client, step.call)(...args);
+      }
+    } catch (e) {
+      error = e;
+    }
+  }
+  if (step.error) {
+    assert.ok(error, `expected ${step.error.class}, got ${JSON.stringify(result)}`);
+    assert.equal(error.constructor.name, step.error.class, `${error.name}: ${error.message}`);
+    assert.ok(error instanceof Portkey[step.error.class], 'instanceof the exported class');
+    if ('status' in step.error) assert.equal(error.status, step.error.status);
+    if ('param' in step.error) {
+      const want = nodeParam[step.error.param] ?? step.error.param;
+      assert.equal(error.param, want, `${error.name}: ${error.message}`);
+    }
+    if ('message_contains' in step.error) assert.ok(error.message.includes(step.error.message_contains), error.message);
+  } else if (error) {
+    throw error;
+  }
+  return result;
+}
+
 for (const file of files) {
   const scenario = JSON.parse(readFileSync(path.join(scenarioDir, file), 'utf8'));
   test(`${file}: ${scenario.name}`, async (t) => {
@@ -113,48 +161,22 @@ for (const file of files) {
     for (const [i, step] of scenario.steps.entries()) {
       await t.test(`step ${i}: ${step.call}`, async () => {
         const before = (await mock.requests()).count;
+        const runs = step.repeat ?? 1;
         let result;
-        let error;
-        // Building the client may fail (a bad base URL, timeout or retry count): that failure
-        // is the step's outcome, and the step's fault is not queued.
-        let client = defaultClient;
-        try {
-          if (step.client) client = new Portkey(clientOptions(substitute(step.client, vars)));
-        } catch (e) {
-          error = e;
+        for (let run = 0; run < runs; run++) {
+          // `${i}` is the run's index in a repeated step.
+          const stepVars = 'repeat' in step ? { ...vars, i: run } : vars;
+          result = await runStep(step, stepVars, defaultClient);
+          for (const [dotted, matcher] of Object.entries(step.expect ?? {})) check(result, dotted, matcher, stepVars);
         }
-        if (!error) {
-          if (step.fault) await mock.fault(substitute(step.fault, vars));
-          const params = substitute(step.params ?? {}, vars);
-          const args = step.options ? [params, callOptions(substitute(step.options, vars))] : [params];
-          try {
-            result = await method(client, step.call)(...args);
-          } catch (e) {
-            error = e;
-          }
-        }
-        const log = await mock.requests();
-        if (step.error) {
-          assert.ok(error, `expected ${step.error.class}, got ${JSON.stringify(result)}`);
-          assert.equal(error.constructor.name, step.error.class, `${error.name}: ${error.message}`);
-          assert.ok(error instanceof Portkey[step.error.class], 'instanceof the exported class');
-          if ('status' in step.error) assert.equal(error.status, step.error.status);
-          if ('param' in step.error) {
-            const want = nodeParam[step.error.param] ?? step.error.param;
-            assert.equal(error.param, want, `${error.name}: ${error.message}`);
-          }
-          if ('message_contains' in step.error) assert.ok(error.message.includes(step.error.message_contains), error.message);
-        } else if (error) {
-          throw error;
-        }
-        for (const [dotted, matcher] of Object.entries(step.expect ?? {})) check(result, dotted, matcher, vars);
         for (const [name, dotted] of Object.entries(step.save ?? {})) {
           const { found, value } = lookup(result, dotted);
           assert.ok(found, `cannot save ${name}: ${dotted} missing`);
           vars[name] = value;
         }
+        const log = await mock.requests();
         if ('sent' in step) assert.equal(log.count - before, step.sent, 'requests the mock received');
-        if ('last_path' in step) assert.equal(log.requests.at(-1)?.path, step.last_path);
+        if ('last_path' in step) assert.equal(log.requests.at(-1)?.path, substitute(step.last_path, vars));
       });
     }
   });
