@@ -21,10 +21,10 @@ build: build-rust build-python build-node
 build-rust:
 	$(CARGO) build --release -p portkey-mock -p portkey-node -p portkey --lib --bins --examples
 
-$(VENV)/.installed: python/pyproject.toml
+$(VENV)/.installed: python/pyproject.toml python/requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install --quiet "maturin>=1.9.4,<2" "pytest>=7"
+	$(VPY) -m pip install --quiet -r python/requirements-dev.txt
 	touch $@
 
 build-python: $(VENV)/.installed
@@ -43,18 +43,21 @@ lint:
 	@# Generated descriptors and docs match the spec and codegen/overlay (skips without ../shared,
 	@# except under CI=true).
 	$(CARGO) xtask codegen --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	@# rustls only: the wheel and the addon must build where no libssl-dev is installed.
 	@if $(CARGO) tree --workspace -e normal --prefix none | grep -E '^(openssl|native-tls)'; then \
 		echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi
 
 test-rust: build-rust
-	$(CARGO) test --release -p portkey -p portkey-mock
+	$(CARGO) test --release -p portkey -p portkey-mock -p xtask
 
 test-python: build-rust build-python
 	cd python && $(VPY) -m pytest -q
+	cd python && $(VPY) -m mypy --strict portkey_ai examples tests/typing_usage.py
 
 test-node: build-node
 	cd node && npm test
+	cd node && npm run typecheck --silent
 
 test-packaging: build-rust build-node
 	bash scripts/test-packaging.sh

@@ -26,3 +26,8 @@ echo; echo "== Python (python/examples/quickstart.py)"
 reset; python/.venv/bin/python python/examples/quickstart.py
 echo; echo "== Node (node/examples/quickstart.mjs)"
 reset; node node/examples/quickstart.mjs
+
+echo; echo "== Python, the admin API as the Portkey docs show it (python/examples/admin.py)"
+reset; python/.venv/bin/python python/examples/admin.py
+echo; echo "== Node, the admin API as the Portkey docs show it (node/examples/admin.mjs)"
+reset; node node/examples/admin.mjs

@@ -181,6 +181,171 @@ fn prepare_step(
     Ok((client, options))
 }
 
+/// A step's parameters for a typed request builder: each taken out by its Python name, so
+/// whatever is left over afterwards was not passed on (and fails the step).
+struct Given(Map<String, Value>);
+
+impl Given {
+    fn take<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Option<T> {
+        self.0.remove(name).map(|v| {
+            serde_json::from_value(v.clone())
+                .unwrap_or_else(|e| panic!("{name} = {v} does not fit the typed builder: {e}"))
+        })
+    }
+
+    fn done(self, op: &str) {
+        assert!(
+            self.0.is_empty(),
+            "{op}: the runner does not pass {:?} to the typed pager",
+            self.0.keys().collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Every item the Stream pager yields, as JSON, or the error that ended it.
+async fn drain<T: serde::Serialize + Send + 'static>(
+    mut pager: portkey::Paginator<T>,
+) -> Result<Vec<Value>, Error> {
+    let mut items = Vec::new();
+    while let Some(item) = pager.next().await {
+        items.push(serde_json::to_value(item?).expect("a model serialises"));
+    }
+    Ok(items)
+}
+
+/// `iterate: true`: every item of every page through Rust's auto-pagination, the typed
+/// `list_all` Stream pagers (src/pagination.rs); answers `{"count": N, "items": [...]}`.
+async fn iterate(
+    client: &portkey::Client,
+    name: &str,
+    params: Map<String, Value>,
+    options: &RequestOptions,
+) -> Result<Value, Error> {
+    use portkey::{
+        ListAdminUserInvites, ListAdminUsers, ListAdminWorkspaceUsers, ListAdminWorkspaces,
+        ListApiKeys, ListVirtualKeys,
+    };
+    let mut p = Given(params);
+    let items = match name {
+        "api_keys.list" => {
+            let params = ListApiKeys {
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                workspace_id: p.take("workspace_id"),
+            };
+            drain(client.api_keys().list_all_with_options(&params, options)).await
+        }
+        "virtual_keys.list" => {
+            let params = ListVirtualKeys {
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                workspace_id: p.take("workspace_id"),
+            };
+            drain(
+                client
+                    .virtual_keys()
+                    .list_all_with_options(&params, options),
+            )
+            .await
+        }
+        "admin.users.list" => {
+            let params = ListAdminUsers {
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                email: p.take("email"),
+                role: p.take("role"),
+            };
+            drain(
+                client
+                    .admin()
+                    .users()
+                    .list_all_with_options(&params, options),
+            )
+            .await
+        }
+        "admin.users.invites.list" => {
+            let params = ListAdminUserInvites {
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                email: p.take("email"),
+                role: p.take("role"),
+                status: p.take("status"),
+            };
+            let pager = client.admin().users().invites();
+            drain(pager.list_all_with_options(&params, options)).await
+        }
+        "admin.workspaces.list" => {
+            let params = ListAdminWorkspaces {
+                name: p.take("name"),
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                exact_name: p.take("exact_name"),
+                status: p.take("status"),
+            };
+            drain(
+                client
+                    .admin()
+                    .workspaces()
+                    .list_all_with_options(&params, options),
+            )
+            .await
+        }
+        "admin.workspaces.users.list" => {
+            let workspace: String = p.take("workspace_id").expect("workspace_id is given");
+            let params = ListAdminWorkspaceUsers {
+                page_size: p.take("page_size"),
+                current_page: p.take("current_page"),
+                email: p.take("email"),
+                role: p.take("role"),
+            };
+            let members = client.admin().workspaces().users();
+            drain(members.list_all_with_options(&workspace, &params, options)).await
+        }
+        other => panic!("{other}: not a paginated list the runner knows (add its typed pager)"),
+    }?;
+    p.done(name);
+    Ok(serde_json::json!({"count": items.len(), "items": items}))
+}
+
+/// One call of a step: its answer as JSON (for `iterate`, `{"count", "items"}`), or its error.
+async fn perform(
+    mock: &Mock,
+    step: &Value,
+    saved: &HashMap<String, Value>,
+    name: &str,
+) -> Result<Value, Error> {
+    let prepared = prepare_step(mock, step, saved);
+    if let (Ok(_), Some(fault)) = (&prepared, step.get("fault")) {
+        mock.fault(&substitute(fault, saved)).await;
+    }
+    // Building the client or reading the options failed: that is the outcome, and nothing
+    // may have been sent.
+    let (client, options) = prepared?;
+    let params = substitute(&step["params"], saved)
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    if step.get("iterate") == Some(&Value::Bool(true)) {
+        return iterate(&client, name, params, &options).await;
+    }
+    client.call_by_name(name, params, &options).await?.json()
+}
+
+const STEP_KEYS: &[&str] = &[
+    "call",
+    "params",
+    "client",
+    "options",
+    "fault",
+    "expect",
+    "error",
+    "save",
+    "sent",
+    "last_path",
+    "iterate",
+    "repeat",
+];
+
 async fn run(file: &str) {
     let path = scenario_dir().join(file);
     let scenario: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -194,23 +359,48 @@ async fn run(file: &str) {
     for (i, step) in scenario["steps"].as_array().unwrap().iter().enumerate() {
         let name = step["call"].as_str().unwrap();
         let where_ = format!("{file} step {i} ({name})");
-        let prepared = prepare_step(&mock, step, &saved);
-        if let (Ok(_), Some(fault)) = (&prepared, step.get("fault")) {
-            mock.fault(&substitute(fault, &saved)).await;
+        for key in step.as_object().unwrap().keys() {
+            assert!(
+                STEP_KEYS.contains(&key.as_str()),
+                "{where_}: unknown key {key}"
+            );
         }
+        let repeat = step
+            .get("repeat")
+            .map(|n| n.as_u64().expect("repeat is a count"));
         let before = mock.request_count().await;
-        let outcome = match prepared {
-            Ok((client, options)) => {
-                let params = substitute(&step["params"], &saved)
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default();
-                client.call_by_name(name, params, &options).await
+        for run in 0..repeat.unwrap_or(1) {
+            let where_ = match repeat {
+                Some(_) => format!("{where_} run {run}"),
+                None => where_.clone(),
+            };
+            if repeat.is_some() {
+                saved.insert("i".to_owned(), run.into());
             }
-            // Building the client or reading the options failed: that is the outcome, and
-            // nothing may have been sent.
-            Err(error) => Err(error),
-        };
+            let outcome = perform(&mock, step, &saved, name).await;
+            match (outcome, step.get("error")) {
+                (Ok(answer), None) => {
+                    if let Some(expect) = step.get("expect").and_then(Value::as_object) {
+                        for (path, matcher) in expect {
+                            check(&answer, path, &substitute(matcher, &saved), &where_);
+                        }
+                    }
+                    if let Some(save) = step.get("save").and_then(Value::as_object) {
+                        for (var, path) in save {
+                            let value = lookup(&answer, path.as_str().unwrap()).cloned();
+                            saved.insert(
+                                var.clone(),
+                                value.unwrap_or_else(|| panic!("{where_}: nothing at {path}")),
+                            );
+                        }
+                    }
+                }
+                (Err(error), Some(want)) => check_error(&error, want.as_object().unwrap(), &where_),
+                (Ok(answer), Some(_)) => panic!("{where_}: expected an error, got {answer}"),
+                (Err(error), None) => panic!("{where_}: unexpected error {error:?}"),
+            }
+        }
+        saved.remove("i");
         if let Some(sent) = step.get("sent") {
             assert_eq!(
                 mock.request_count().await - before,
@@ -224,32 +414,8 @@ async fn run(file: &str) {
                 .as_array()
                 .and_then(|r| r.last())
                 .map(|r| r["path"].clone());
-            assert_eq!(path.as_ref(), Some(last), "{where_}: raw path");
-        }
-        match (outcome, step.get("error")) {
-            (Ok(response), None) => {
-                let answer: Value = response.json().unwrap();
-                if let Some(expect) = step.get("expect").and_then(Value::as_object) {
-                    for (path, matcher) in expect {
-                        check(&answer, path, &substitute(matcher, &saved), &where_);
-                    }
-                }
-                if let Some(save) = step.get("save").and_then(Value::as_object) {
-                    for (var, path) in save {
-                        let value = lookup(&answer, path.as_str().unwrap()).cloned();
-                        saved.insert(
-                            var.clone(),
-                            value.unwrap_or_else(|| panic!("{where_}: nothing at {path}")),
-                        );
-                    }
-                }
-            }
-            (Err(error), Some(want)) => check_error(&error, want.as_object().unwrap(), &where_),
-            (Ok(response), Some(_)) => panic!(
-                "{where_}: expected an error, got {:?}",
-                String::from_utf8_lossy(&response.body)
-            ),
-            (Err(error), None) => panic!("{where_}: unexpected error {error:?}"),
+            let last = substitute(last, &saved);
+            assert_eq!(path.as_ref(), Some(&last), "{where_}: raw path");
         }
     }
 }
@@ -287,6 +453,31 @@ async fn hostile_server() {
 #[tokio::test]
 async fn hostile_input() {
     run("hostile_input.json").await;
+}
+
+#[tokio::test]
+async fn admin_workspace_members() {
+    run("admin_workspace_members.json").await;
+}
+
+#[tokio::test]
+async fn admin_invites() {
+    run("admin_invites.json").await;
+}
+
+#[tokio::test]
+async fn admin_configs() {
+    run("admin_configs.json").await;
+}
+
+#[tokio::test]
+async fn admin_audit() {
+    run("admin_audit.json").await;
+}
+
+#[tokio::test]
+async fn pagination() {
+    run("pagination.json").await;
 }
 
 #[test]
