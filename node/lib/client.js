@@ -149,9 +149,12 @@ class Portkey {
     throw fromOutcome(out);
   }
 
-  /** @internal A paginated list: a PagePromise of its first page (lib/pagination.js). */
-  _list(op, params, options, positional) {
-    return pagination.list(this, op, params, options, positional);
+  /**
+   * @internal A paginated list: a PagePromise of its first page (lib/pagination.js); `items`
+   * is the answer's field holding the items (`data` unless the page model says otherwise).
+   */
+  _list(op, params, options, positional, items) {
+    return pagination.list(this, op, params, options, positional, items);
   }
 
   /** @internal The params as the JSON object string the addon takes; throws InvalidParameterError. */

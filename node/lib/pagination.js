@@ -11,7 +11,9 @@
 // params and options and `current_page` one higher. Iteration stops at `total`, at an empty page
 // or at a short one (fewer items than the page size: `page_size` when given, else the size of
 // the first page). A failure on any page rejects the iteration with that error; it never ends
-// quietly. Items are the parsed JSON objects, as in `page.data`.
+// quietly. Items are the parsed JSON objects, as in `page.data`: a page keeps them where the API
+// puts them, in `data` or in the field its page model names (`auditLogs.list()` answers
+// `{ object, total, records }`); the generated resource passes that name (`itemsField`).
 const { PortkeyError } = require('./errors');
 
 /** Every spelling of the page number; the pager sends `current_page` and drops the others. */
@@ -34,10 +36,13 @@ class PagePromise extends Promise {
   }
 }
 
+/** Each decorated page's items (its `data`, or the field its model names). */
+const itemsOf = new WeakMap();
+
 async function* items(firstPage) {
   let page = await firstPage;
   for (;;) {
-    if (Array.isArray(page.data)) yield* page.data;
+    yield* itemsOf.get(page) ?? [];
     if (!page.hasNextPage()) return;
     page = await page.getNextPage();
   }
@@ -52,12 +57,12 @@ const numberOr = (params, keys, fallback) => {
 };
 
 /**
- * The first page of `op`, as a PagePromise. `client._json` checks and serialises the params
- * (throwing InvalidParameterError, which becomes the rejection); the snapshot of them taken
- * then is what later pages are fetched with, so changing the params object afterwards changes
- * nothing.
+ * The first page of `op`, as a PagePromise; `itemsField` names the answer's field holding the
+ * items. `client._json` checks and serialises the params (throwing InvalidParameterError, which
+ * becomes the rejection); the snapshot of them taken then is what later pages are fetched with,
+ * so changing the params object afterwards changes nothing.
  */
-function list(client, op, params, options, positional) {
+function list(client, op, params, options, positional, itemsField = 'data') {
   const first = (async () => {
     const json = client._json(op, params, positional);
     const answer = await client._send(op, json, options);
@@ -65,6 +70,7 @@ function list(client, op, params, options, positional) {
     const state = {
       client,
       op,
+      itemsField,
       base,
       options,
       number: numberOr(base, PAGE_KEYS, 0),
@@ -83,7 +89,8 @@ const hidden = (target, key, value) => {
 
 /** Gives a page answer its (non-enumerable) page methods: the JSON stays as it came. */
 function decorate(page, state) {
-  const data = Array.isArray(page.data) ? page.data : [];
+  const data = Array.isArray(page[state.itemsField]) ? page[state.itemsField] : [];
+  itemsOf.set(page, data);
   // Unknown page size: the first page's length (the server's default) stands for it.
   const size = state.size ?? data.length;
   const hasNextPage = () => {

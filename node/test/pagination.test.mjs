@@ -183,3 +183,40 @@ test('bad params: the PagePromise rejects with InvalidParameterError, nothing is
   await assert.rejects(portkey.apiKeys.list({}, { timeout: -1 }), (e) => e instanceof InvalidParameterError && e.param === 'timeout');
   assert.equal((await count()) - start, 0);
 });
+
+// The mock's organisation (crates/portkey-mock/src/audit.rs); auditLogs.list requires it.
+const ORG = '9d6e2a61-3c1b-4f0e-9a57-0c2f8e4b7d10';
+const AUDIT = { start_time: '2000-01-01T00:00:00Z', end_time: '2100-01-01T00:00:00Z', organisation_id: ORG };
+
+test('auditLogs.list pages through `records` (its page model\'s items field), not `data`', async () => {
+  await createKeys(7);
+  const promise = portkey.auditLogs.list({ ...AUDIT, page_size: 3 });
+  assert.ok(promise instanceof PagePromise);
+  // The first page as the API sends it: total counts every matching record.
+  const first = await promise;
+  assert.equal(first.total, 7);
+  assert.equal(first.records.length, 3);
+  assert.deepEqual(Object.keys(first).sort(), ['object', 'records', 'total']);
+  assert.equal(first.hasNextPage(), true);
+
+  const start = await count();
+  const seen = [];
+  const fetchedAt = [];
+  for await (const record of portkey.auditLogs.list({ ...AUDIT, page_size: 3 })) {
+    seen.push(record);
+    fetchedAt.push((await count()) - start);
+  }
+  assert.equal(seen.length, 7);
+  assert.ok(seen.every((r) => r.method === 'POST' && r.uri.startsWith('/v1/api-keys/')));
+  assert.equal(new Set(seen.map((r) => r.request_id)).size, 7);
+  // 7 records of 3 a page: 3 requests, each fetched when the previous page is used up.
+  assert.deepEqual(fetchedAt, [1, 1, 1, 2, 2, 2, 3]);
+  const sent = await requestsSince(start);
+  assert.deepEqual(sent.map((r) => new URLSearchParams(r.query).get('current_page')), [null, '1', '2']);
+
+  const pages = [];
+  for await (const p of first.iterPages()) pages.push(p.records.length);
+  assert.deepEqual(pages, [3, 3, 1]);
+  const last = await (await first.getNextPage()).getNextPage();
+  assert.equal(last.hasNextPage(), false);
+});

@@ -16,6 +16,11 @@ is also iterable over every item of every page::
     async for user in page: ...
     async for user in portkey.admin.users.list(page_size=50): ...
 
+A page keeps its items where the API puts them: in `data`, or in the field the page model
+names (`portkey.audit_logs.list(...)` answers `{object, total, records}`); the generated page
+model says which (`_page_items`), and on such a page `.data` reads that field too, so
+`SyncPage[T].data` is this page's items whatever the field is called.
+
 Further pages are requested with the same arguments and per-call options and `current_page`
 one higher (pages are numbered from 0, the first one being `current_page`, 0 when not given).
 Iteration stops once `total` items have been seen (counted from page 0), at an empty page, or,
@@ -82,8 +87,10 @@ class _Pages(PortkeyObject):
 
     __slots__ = ("_client", "_op", "_params", "_options", "_seen", "_size")
 
-    # The generated page model this class combines with (see _page_class).
+    # The generated page model this class combines with (see _page_class), and the field of
+    # the answer that holds the items (the model's `_page_items`: `data`, `records`).
     _model: ClassVar[type[PortkeyObject]]
+    _page_items: ClassVar[str]
     _client: Any
     _op: str
     _params: Dict[str, Any]
@@ -113,10 +120,11 @@ class _Pages(PortkeyObject):
         self._size = size
 
     def _raw_items(self) -> List[Any]:
-        data = self._data.get("data")
+        field = self._page_items
+        data = self._data.get(field)
         if not isinstance(data, list):
             raise APIResponseValidationError(
-                f"Invalid page from {self._op}: `data` is not a list",
+                f"Invalid page from {self._op}: `{field}` is not a list",
                 status_code=200,
                 body=self._data,
             )
@@ -124,7 +132,7 @@ class _Pages(PortkeyObject):
 
     def _items(self) -> List[Any]:
         raw = self._raw_items()
-        return self._wrap("data", raw)  # type: ignore[no-any-return]
+        return self._wrap(self._page_items, raw)  # type: ignore[no-any-return]
 
     def _next(self) -> Optional[Tuple[Dict[str, Any], int, int]]:
         """(params, seen, size) of the next page, or None after the last one."""
@@ -267,10 +275,23 @@ class AsyncPager(_Generic[_T]):
 _classes: Dict[Tuple[type, type], type] = {}
 
 
+def _items_alias(self: _Pages) -> Any:
+    """`.data` of a page whose items are in another field: that field's items."""
+    return self._wrap(self._page_items, self._data.get(self._page_items))
+
+
 def _page_class(kind: type, model: type[PortkeyObject]) -> Any:
     cls = _classes.get((kind, model))
     if cls is None:
-        namespace = {"__slots__": (), "__module__": model.__module__, "_model": model}
+        items: str = getattr(model, "_page_items", "data")
+        namespace: Dict[str, Any] = {
+            "__slots__": (),
+            "__module__": model.__module__,
+            "_model": model,
+            "_page_items": items,
+        }
+        if items != "data":
+            namespace["data"] = property(_items_alias)
         cls = type(model.__name__, (kind, model), namespace)
         cls.__qualname__ = f"{kind.__name__}[{model.__name__}]"
         _classes[(kind, model)] = cls

@@ -12,7 +12,7 @@ import pytest
 
 import portkey_ai
 from portkey_ai import AsyncPage, AsyncPager, AsyncPortkey, Portkey, SyncPage
-from portkey_ai.types import APIKey, APIKeyList
+from portkey_ai.types import APIKey, APIKeyList, AuditLog, AuditLogList
 from conftest import Mock
 
 
@@ -174,3 +174,58 @@ def test_async_pager_refuses_bad_input_when_awaited(mock: Mock) -> None:
 
     asyncio.run(main())
     assert mock.count() == 0
+
+
+# The mock's organisation (crates/portkey-mock/src/audit.rs); audit_logs.list requires it.
+ORG = "9d6e2a61-3c1b-4f0e-9a57-0c2f8e4b7d10"
+AUDIT = {"start_time": "2000-01-01T00:00:00Z", "end_time": "2100-01-01T00:00:00Z"}
+
+
+def test_audit_logs_page_through_records(mock: Mock) -> None:
+    # audit_logs.list keeps its items in `records` (its page model's `items`), not `data`.
+    make_keys(7)
+    page = Portkey().audit_logs.list(**AUDIT, organisation_id=ORG, page_size=3)
+    assert isinstance(page, SyncPage) and isinstance(page, AuditLogList)
+    # The first page as the API sends it; total counts every matching record.
+    assert page.total == 7 and page.object == "analytics-graph"
+    assert set(page.keys()) == {"object", "total", "records"} and "data" not in page
+    assert len(page.records or []) == 3 and isinstance((page.records or [])[0], AuditLog)
+    # `.data` is this page's items whatever the field's name.
+    assert [r.request_id for r in page.data] == [r.request_id for r in page.records or []]
+    before = mock.count()
+    records = list(page)
+    assert len(records) == 7 and all(isinstance(r, AuditLog) for r in records)
+    assert all(r.method == "POST" and (r.uri or "").startswith("/v1/api-keys/") for r in records)
+    assert len({r.request_id for r in records}) == 7
+    assert mock.count() == before + 2  # pages 1 and 2: 3 + 3 + 1 in 3 requests in all
+    pages = list(Portkey().audit_logs.list(**AUDIT, organisation_id=ORG, page_size=3).iter_pages())
+    assert [len(p.records or []) for p in pages] == [3, 3, 1]
+    lists = [r for r in mock.requests() if r["method"] == "GET"][-3:]
+    for number, request in enumerate(lists):
+        query = dict(part.split("=") for part in request["query"].split("&"))
+        assert query["page_size"] == "3" and query.get("current_page", "0") == str(number)
+    # A page whose `records` is not a list is an error, never a silent end.
+    mock.fault({"method": "GET", "status": 200, "body": {"object": "x", "total": 9, "data": []}})
+    with pytest.raises(portkey_ai.APIResponseValidationError, match="records"):
+        list(Portkey().audit_logs.list(**AUDIT, organisation_id=ORG))
+
+
+def test_audit_logs_async_pager(mock: Mock) -> None:
+    make_keys(7)
+
+    async def main() -> None:
+        portkey = AsyncPortkey()
+        pager = portkey.audit_logs.list(**AUDIT, organisation_id=ORG, page_size=3)
+        assert isinstance(pager, AsyncPager)
+        page = await pager
+        assert isinstance(page, AsyncPage) and isinstance(page, AuditLogList)
+        assert page.total == 7 and len(page.records or []) == 3
+        before = mock.count()
+        records = [r async for r in page]
+        assert len(records) == 7 and isinstance(records[0], AuditLog)
+        assert mock.count() == before + 2
+        direct = [r async for r in portkey.audit_logs.list(**AUDIT, organisation_id=ORG, page_size=3)]
+        assert [r.request_id for r in direct] == [r.request_id for r in records]
+        assert [len(p.records or []) async for p in page.iter_pages()] == [3, 3, 1]
+
+    asyncio.run(main())

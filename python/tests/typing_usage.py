@@ -23,6 +23,8 @@ from portkey_ai import (
 from portkey_ai.types import (
     APIKey,
     APIKeyList,
+    AuditLog,
+    AuditLogList,
     ConfigVersion,
     CreatedConfig,
     CreatedInvite,
@@ -106,6 +108,17 @@ def sync_usage(portkey: Portkey) -> List[str]:
     all_keys: List[APIKey] = list(keys)
     seen.append(str(len(all_keys)))
     portkey.api_keys.delete(id=key.id)
+    # The audit log pages through `records`; on its pages `.data` reads them too.
+    audit: SyncPage[AuditLog] = portkey.audit_logs.list(
+        start_time="2000-01-01T00:00:00Z",
+        end_time="2100-01-01T00:00:00Z",
+        organisation_id="org",
+        page_size=2,
+    )
+    assert isinstance(audit, AuditLogList)
+    this_page: List[AuditLog] = audit.data
+    records: List[AuditLog] = list(audit)
+    seen.append(str(len(records) >= len(this_page)))
 
     try:
         portkey.admin.workspaces.delete(workspace_id=workspace_id)

@@ -275,7 +275,8 @@ fn case(op: &Operation, named: &Named) -> J {
             .1
     };
 
-    let mut path = String::from("/v1");
+    // The control plane lives under `/v1`; the spec's public endpoints at the origin.
+    let mut path = String::from(if op.at_origin { "" } else { "/v1" });
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
         let close = open + rest[open..].find('}').expect("balanced path template");

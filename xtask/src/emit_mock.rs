@@ -144,6 +144,7 @@ impl Emitter {
         self.line(1, &format!("path: {:?},", op.path));
         self.line(1, &format!("action: Action::{action},"));
         self.line(1, &format!("store: {:?},", op.mock.store));
+        self.line(1, &format!("at_origin: {},", op.at_origin));
         match &op.mock.hook {
             Some(hook) => self.line(1, &format!("hook: Some({hook:?}),")),
             None => self.line(1, "hook: None,"),
@@ -327,6 +328,7 @@ mod tests {
             response: None,
             paginate: false,
             positional: None,
+            at_origin: false,
             mock: Mock {
                 action: MockAction::Create,
                 store: "keys".into(),

@@ -63,7 +63,7 @@ pub fn files(resources: &[Resource], named: &Named) -> Vec<(String, String)> {
     for (resource, classes) in &modules {
         out.push((
             format!("{RESOURCES_DIR}/{}.js", file_stem(&resource.module)),
-            js_module(resource, classes),
+            js_module(resource, classes, &models),
         ));
     }
     out.push((format!("{RESOURCES_DIR}/index.js"), js_index(&modules)));
@@ -231,7 +231,7 @@ fn post_order(classes: &[Class]) -> Vec<usize> {
     out
 }
 
-fn js_module(resource: &Resource, classes: &[Class]) -> String {
+fn js_module(resource: &Resource, classes: &[Class], models: &BTreeMap<&str, &Model>) -> String {
     let mut out = String::from(MARKER);
     out.push_str("'use strict';\n");
     let _ = writeln!(out, "// {}", resource.doc);
@@ -269,7 +269,7 @@ fn js_module(resource: &Resource, classes: &[Class]) -> String {
                 out.push('\n');
             }
             first = false;
-            js_method(&mut out, m);
+            js_method(&mut out, m, models);
         }
         out.push_str("}\n");
     }
@@ -278,15 +278,29 @@ fn js_module(resource: &Resource, classes: &[Class]) -> String {
     out
 }
 
-fn js_method(out: &mut String, m: &Method) {
+fn js_method(out: &mut String, m: &Method, models: &BTreeMap<&str, &Model>) {
     let op = m.op;
     let call = if op.paginate { "_list" } else { "_call" };
+    // A page whose items are not in `data` tells the pager where they are (lib/pagination.js).
+    let items = op
+        .paginate
+        .then(|| op.response.as_deref().and_then(|r| models.get(r)))
+        .flatten()
+        .map(|m| m.items.as_str())
+        .filter(|&items| items != "data")
+        .map(|items| format!(", {}", ts_string(items)))
+        .unwrap_or_default();
     let _ = writeln!(out, "  /** {} */", doc_text(&op.summary));
     match positional(op) {
         None => {
+            let tail = if items.is_empty() {
+                String::new()
+            } else {
+                format!(", undefined{items}")
+            };
             let _ = writeln!(
                 out,
-                "  {}(params, options) {{\n    return this._client.{call}('{}', params, options);\n  }}",
+                "  {}(params, options) {{\n    return this._client.{call}('{}', params, options{tail});\n  }}",
                 m.name, op.name
             );
         }
@@ -297,8 +311,13 @@ fn js_method(out: &mut String, m: &Method) {
                 "  {name}({arg}, params, options) {{\n    \
                  // {name}({arg}, params?, options?) or {name}({{ {arg}, ... }}, options?)\n    \
                  return typeof {arg} === 'string'\n      \
-                 ? this._client.{call}('{op}', params, options, ['{key}', {arg}])\n      \
-                 : this._client.{call}('{op}', {arg}, params);\n  }}",
+                 ? this._client.{call}('{op}', params, options, ['{key}', {arg}]{items})\n      \
+                 : this._client.{call}('{op}', {arg}, params{tail});\n  }}",
+                tail = if items.is_empty() {
+                    String::new()
+                } else {
+                    format!(", undefined{items}")
+                },
                 name = m.name,
                 op = op.name,
                 key = p.name,
@@ -914,6 +933,7 @@ mod tests {
             response: None,
             paginate: false,
             positional: None,
+            at_origin: false,
             mock: Mock {
                 action: MockAction::Custom,
                 store: "x".into(),
@@ -968,6 +988,7 @@ mod tests {
                         doc: "Their role.".into(),
                     }],
                     page_of: None,
+                    items: "data".into(),
                 },
                 Model {
                     name: "WorkspaceUserList".into(),
@@ -978,6 +999,7 @@ mod tests {
                         doc: String::new(),
                     }],
                     page_of: Some("WorkspaceUser".into()),
+                    items: "data".into(),
                 },
             ],
         }
@@ -1026,6 +1048,19 @@ mod tests {
         let cjs = &files[CJS_TYPES];
         assert!(cjs.contains("  export import AdminWorkspacesUsers = R.AdminWorkspacesUsers;"));
         assert!(cjs.contains("  export import PagePromise = P.PagePromise;"));
+    }
+
+    #[test]
+    fn a_page_with_items_elsewhere_tells_the_pager() {
+        let mut admin = admin();
+        let page = admin.models.last_mut().unwrap();
+        page.items = "records".into();
+        page.fields[0].name = "records".into();
+        let files: BTreeMap<String, String> =
+            files(&[admin], &Named::default()).into_iter().collect();
+        let js = &files["node/lib/resources/admin.js"];
+        assert!(js.contains("return typeof workspaceId === 'string'\n      ? this._client._list('admin.workspaces.users.list', params, options, ['workspace_id', workspaceId], 'records')\n      : this._client._list('admin.workspaces.users.list', workspaceId, params, undefined, 'records');"), "{js}");
+        assert!(files[TYPES].contains("  records?: Array<WorkspaceUser> | null;"));
     }
 
     #[test]

@@ -84,12 +84,15 @@ struct Ctx<'a> {
     homes: BTreeMap<String, String>,
     /// Page model -> its item model.
     pages: BTreeMap<String, String>,
+    /// Page model -> the field holding its items (`data`, `records`).
+    items: BTreeMap<String, String>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(resources: &[Resource], named: &'a Named) -> Self {
         let mut homes = BTreeMap::new();
         let mut pages = BTreeMap::new();
+        let mut items = BTreeMap::new();
         for resource in resources {
             for model in &resource.models {
                 homes
@@ -97,6 +100,7 @@ impl<'a> Ctx<'a> {
                     .or_insert_with(|| resource.module.clone());
                 if let Some(item) = &model.page_of {
                     pages.insert(model.name.clone(), item.clone());
+                    items.insert(model.name.clone(), model.items.clone());
                 }
             }
         }
@@ -104,6 +108,7 @@ impl<'a> Ctx<'a> {
             named,
             homes,
             pages,
+            items,
         }
     }
 
@@ -531,7 +536,10 @@ fn method(op: &Operation, asynchronous: bool, ctx: &Ctx, imports: &mut Imports) 
         out.push_str("        **kwargs: Any,\n");
     }
     let _ = writeln!(out, "    ) -> {returns}:");
-    out.push_str(&docstring(op, asynchronous));
+    let items = model
+        .and_then(|m| ctx.items.get(m))
+        .map_or("data", String::as_str);
+    out.push_str(&docstring(op, asynchronous, items));
 
     // The call.
     let extra = if op.extra_body { "kwargs" } else { "None" };
@@ -584,18 +592,18 @@ fn page_item(ctx: &Ctx, page: &str, at: &str) -> String {
         .unwrap_or_else(|| panic!("codegen: {at}: {page} is not a page model (page_of)"))
 }
 
-fn docstring(op: &Operation, asynchronous: bool) -> String {
+fn docstring(op: &Operation, asynchronous: bool, items: &str) -> String {
     let indent = "        ";
     let width = 99;
     let mut lines = wrap("\"\"\"", &doc_text(&op.summary), indent, "", width);
     if op.paginate {
         lines.push(String::new());
         let text = if asynchronous {
-            "Await it for the first page (`.data`, `.total`); `async for` over it, or over the page, yields every item of every page, fetched as needed."
+            format!("Await it for the first page (`.{items}`, `.total`); `async for` over it, or over the page, yields every item of every page, fetched as needed.")
         } else {
-            "Returns the first page (`.data`, `.total`); iterating it yields every item of every page, fetched as needed."
+            format!("Returns the first page (`.{items}`, `.total`); iterating it yields every item of every page, fetched as needed.")
         };
-        lines.extend(wrap("", text, indent, "", width));
+        lines.extend(wrap("", &text, indent, "", width));
     }
     if !op.params.is_empty() {
         lines.push(String::new());
@@ -997,6 +1005,10 @@ fn model_class(
                 out.push_str("    }\n");
             }
         }
+    }
+    if model.page_of.is_some() {
+        // The field the pagers (_pagination.py) read the page's items from.
+        let _ = writeln!(out, "    _page_items = {}", literal(&model.items));
     }
     for f in &model.fields {
         if !identifier(&f.name)

@@ -177,6 +177,9 @@ impl Emitter {
         }
         self.line(1, &format!("extra_body: {},", op.extra_body));
         self.line(1, &format!("summary: {:?},", op.summary));
+        self.uses.insert("Base");
+        let base = if op.at_origin { "Origin" } else { "BaseUrl" };
+        self.line(1, &format!("base: Base::{base},"));
         self.line(0, "};");
     }
 

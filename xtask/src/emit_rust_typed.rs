@@ -24,6 +24,8 @@ use std::fmt::Write;
 use crate::model::{FieldType, Location, Model, Operation, Param, Resource};
 use crate::shape::{Named, Shape};
 
+mod reach;
+
 pub const MODELS_DIR: &str = "crates/portkey/src/models/generated";
 pub const RESOURCES_DIR: &str = "crates/portkey/src/resources/generated";
 
@@ -80,6 +82,7 @@ pub fn files(resources: &[Resource], named: &Named) -> Result<Vec<(String, Strin
             &resource_modules,
         ),
     ));
+    out.extend(reach::files(resources, named)?);
     Ok(out)
 }
 
@@ -338,12 +341,12 @@ fn page_impl(
     resource: &Resource,
     models: &Models,
 ) -> Result<(), String> {
-    let data = model.fields.iter().find(|f| f.name == "data");
-    if !matches!(data.map(|f| &f.ty), Some(FieldType::Array(inner)) if **inner == FieldType::Model(item.to_owned()))
+    let items = model.fields.iter().find(|f| f.name == model.items);
+    if !matches!(items.map(|f| &f.ty), Some(FieldType::Array(inner)) if **inner == FieldType::Model(item.to_owned()))
     {
         return Err(format!(
-            "model {} is a page of {item} but has no field data: [{item}]",
-            model.name
+            "model {} is a page of {item} but has no field {}: [{item}]",
+            model.name, model.items
         ));
     }
     let total = match model.fields.iter().find(|f| f.name == "total") {
@@ -356,13 +359,20 @@ fn page_impl(
     out.line(0, "");
     out.line(0, &format!("impl Page for {name} {{"));
     out.line(1, &format!("type Item = {item_type};"));
+    out.line(
+        1,
+        &format!("const ITEMS: &'static str = {:?};", model.items),
+    );
     out.line(0, "");
     out.line(1, "fn total(&self) -> Option<i64> {");
     out.line(2, total);
     out.line(1, "}");
     out.line(0, "");
     out.line(1, &format!("fn into_items(self) -> Vec<{item_type}> {{"));
-    out.line(2, "self.data.unwrap_or_default()");
+    out.line(
+        2,
+        &format!("self.{}.unwrap_or_default()", field_ident(&model.items)),
+    );
     out.line(1, "}");
     out.line(0, "}");
     Ok(())
@@ -1321,6 +1331,7 @@ mod tests {
             response: None,
             paginate: false,
             positional: None,
+            at_origin: false,
             mock: Mock {
                 action: MockAction::Custom,
                 store: "things".into(),
@@ -1342,6 +1353,7 @@ mod tests {
                 })
                 .collect(),
             page_of: page_of.map(Into::into),
+            items: "data".into(),
         }
     }
 
@@ -1467,5 +1479,27 @@ mod tests {
         unknown.operations[0].response = Some("Nope".into());
         let err = generated(&[unknown]).unwrap_err();
         assert!(err.contains("model Nope is named but not defined"), "{err}");
+
+        let mut elsewhere = things();
+        elsewhere.models[1].items = "records".into();
+        let err = generated(&[elsewhere]).unwrap_err();
+        assert!(err.contains("has no field records: [APIThing]"), "{err}");
+    }
+
+    #[test]
+    fn a_page_reads_its_items_field() {
+        let mut records = things();
+        records.models[1].items = "records".into();
+        records.models[1].fields[1].name = "records".into();
+        let files = generated(&[records]).unwrap();
+        let models = &files[&format!("{MODELS_DIR}/things.rs")];
+        assert!(models.contains(
+            "impl Page for ThingList {\n    type Item = ApiThing;\n    const ITEMS: &'static str = \"records\";"
+        ));
+        assert!(models.contains("self.records.unwrap_or_default()"));
+        let files = generated(&[things()]).unwrap();
+        let models = &files[&format!("{MODELS_DIR}/things.rs")];
+        assert!(models.contains("const ITEMS: &'static str = \"data\";"));
+        assert!(models.contains("self.data.unwrap_or_default()"));
     }
 }

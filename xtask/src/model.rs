@@ -36,13 +36,16 @@ pub struct Operation {
     pub summary: String,
     /// The model of the 2xx answer (of this or another resource); `None` = a generic object.
     pub response: Option<String>,
-    /// A list whose items can be iterated across pages (`current_page`/`page_size`, items in
-    /// `data`).
+    /// A list whose items can be iterated across pages (`current_page`/`page_size`; the items
+    /// in the response model's `items` field, `data` by default).
     pub paginate: bool,
     /// The parameter Node also accepts positionally: `method(id, params?, options?)`.
     pub positional: Option<String>,
     /// How the local control plane (crates/portkey-mock) serves the operation.
     pub mock: Mock,
+    /// Whether the spec serves it from the API's origin (`https://api.portkey.ai`, its public
+    /// endpoints) rather than under `/v1` like the rest of the control plane.
+    pub at_origin: bool,
 }
 
 /// How the mock serves an operation: a generic action over a named in-memory store, plus an
@@ -86,11 +89,14 @@ pub struct Model {
     /// e.g. `APIKey`.
     pub name: String,
     pub doc: String,
-    /// From the spec's schema, in its order; for a page: object, total, data, then the list
-    /// schema's other fields.
+    /// From the spec's schema, in its order; for a page: object, total, the items (`data`, or
+    /// the `items` field), then the list schema's other fields.
     pub fields: Vec<ModelField>,
     /// `Some(item model)` for a page.
     pub page_of: Option<String>,
+    /// For a page (`page_of`): the field holding its items, `data` unless the overlay says
+    /// `items:` (`records` for audit_logs.list); the pagers of every language read it.
+    pub items: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -307,7 +313,28 @@ fn operation(
         paginate: op.paginate,
         positional: op.positional,
         mock,
+        at_origin: served_at_origin(item, operation),
     })
+}
+
+/// Whether every server the operation declares (its own, else its path's) is a bare origin,
+/// `https://api.portkey.ai` with no `/v1`: the spec's public endpoints. Operations that declare
+/// none use the spec's top-level `https://api.portkey.ai/v1`.
+fn served_at_origin(item: &Value, operation: &Value) -> bool {
+    let servers = operation
+        .get("servers")
+        .or_else(|| item.get("servers"))
+        .and_then(Value::as_sequence);
+    let urls: Vec<&str> = servers
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["url"].as_str())
+        .collect();
+    !urls.is_empty()
+        && urls.iter().all(|url| {
+            let after_scheme = url.split_once("://").map_or(*url, |(_, rest)| rest);
+            after_scheme.trim_end_matches('/').find('/').is_none()
+        })
 }
 
 fn mock(mock: Option<overlay::Mock>) -> Result<Mock, String> {

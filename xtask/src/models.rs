@@ -7,7 +7,9 @@
 //! - `at: a.b` (with either): the schema at that property path inside it, stepping into an
 //!   array's items wherever the path meets an array;
 //! - `page_of: Item`: a page: `object`, `total`, `data: [Item]`, then the other fields of the
-//!   response schema of the first operation whose `response` is this page.
+//!   response schema of the first operation whose `response` is this page; `items: records`
+//!   names the items' field when it is not `data` (that field is then `[Item]`, and the pagers
+//!   of every language read it).
 //!
 //! Response schemas are messier than request ones, so the derivation is lenient:
 //! - `allOf` of one schema is that schema; `allOf` of object schemas merges their properties;
@@ -40,6 +42,9 @@ use crate::overlay;
 use crate::spec::{ref_of, Spec};
 
 const SCHEMAS: &str = "#/components/schemas/";
+
+/// The field a page holds its items in unless the overlay says `items:`.
+pub const DEFAULT_ITEMS: &str = "data";
 
 /// Every model's owning module, by model name: where an emitter imports a model from when a
 /// field or an operation of another resource names it.
@@ -107,6 +112,7 @@ pub fn derive(
                 doc: m.doc.clone(),
                 fields: Vec::new(),
                 page_of: m.page_of.clone(),
+                items: m.items.clone().unwrap_or_else(|| DEFAULT_ITEMS.to_owned()),
             });
         }
     }
@@ -114,7 +120,10 @@ pub fn derive(
         for (i, m) in models.iter().enumerate() {
             let fields = match &sources[r][i] {
                 Some(Source::Schema { key, schema }) => d.fields(schema, &m.name, key, r, None),
-                Some(Source::Page(item)) => d.page(&m.name, item, r),
+                Some(Source::Page(item)) => {
+                    let items = d.out[r][i].items.clone();
+                    d.page(&m.name, item, &items, r)
+                }
                 None => continue,
             };
             match fields {
@@ -200,10 +209,24 @@ impl<'a> Deriver<'a> {
                 (key, schema)
             }
             (None, Some(op), None) => self.response_schema(op)?,
-            (None, None, Some(item)) if m.at.is_none() => return Ok(Source::Page(item.clone())),
+            (None, None, Some(item)) if m.at.is_none() => {
+                return match m.items.as_deref() {
+                    Some(items) if !is_field_name(items) => Err(format!(
+                        "items: {items} is not a field name (snake_case ASCII)"
+                    )),
+                    Some(DEFAULT_ITEMS) => Err("items: data is the default; leave it out".into()),
+                    Some(other @ ("object" | "total")) => {
+                        Err(format!("items: {other} is a page's own field"))
+                    }
+                    _ => Ok(Source::Page(item.clone())),
+                };
+            }
             (None, None, Some(_)) => return Err("at: does not go with page_of".into()),
             _ => return Err("give exactly one of schema, response_of, page_of".into()),
         };
+        if m.items.is_some() {
+            return Err("items: goes only with page_of".into());
+        }
         let (key, schema) = match &m.at {
             None => (key, schema),
             Some(path) => self.walk(key, schema, path)?,
@@ -336,8 +359,15 @@ impl<'a> Deriver<'a> {
         Ok(out)
     }
 
-    /// A page's fields: object, total, data, then the list schema's others.
-    fn page(&mut self, name: &str, item: &str, r: usize) -> Result<Vec<ModelField>, String> {
+    /// A page's fields: object, total, the items (`items`, typed `[item]`), then the list
+    /// schema's others.
+    fn page(
+        &mut self,
+        name: &str,
+        item: &str,
+        items: &str,
+        r: usize,
+    ) -> Result<Vec<ModelField>, String> {
         let list = self
             .resources
             .iter()
@@ -347,8 +377,16 @@ impl<'a> Deriver<'a> {
             .name
             .clone();
         let (key, schema) = self.response_schema(&list)?;
-        // `data` is typed as the item model, whatever the list schema says about it.
-        let mut rest = self.fields(schema, name, &key, r, Some("data"))?;
+        if items != DEFAULT_ITEMS {
+            let properties = self.object_properties(schema)?.unwrap_or_default();
+            if !properties.contains_key(items) {
+                return Err(format!(
+                    "items: {items}: the answer of {list} has no field {items}"
+                ));
+            }
+        }
+        // The items are typed as the item model, whatever the list schema says about them.
+        let mut rest = self.fields(schema, name, &key, r, Some(items))?;
         let mut take = |wire: &str, ty: FieldType, doc: &str| {
             let field = match rest.iter().position(|f| f.name == wire) {
                 Some(i) => rest.remove(i),
@@ -359,7 +397,7 @@ impl<'a> Deriver<'a> {
                 },
             };
             ModelField {
-                ty: if wire == "data" { ty } else { field.ty },
+                ty: if wire == items { ty } else { field.ty },
                 doc: if field.doc.is_empty() {
                     doc.to_owned()
                 } else {
@@ -376,7 +414,7 @@ impl<'a> Deriver<'a> {
                 "How many there are in all, across pages.",
             ),
             take(
-                "data",
+                items,
                 FieldType::Array(Box::new(FieldType::Model(item.to_owned()))),
                 "This page's items.",
             ),
@@ -520,6 +558,7 @@ impl<'a> Deriver<'a> {
             doc,
             fields: Vec::new(),
             page_of: None,
+            items: DEFAULT_ITEMS.to_owned(),
         });
         let fields = self.fields(schema, name, key, r, None)?;
         self.out[r][index].fields = fields;
@@ -552,6 +591,13 @@ fn singular(name: &str) -> String {
         return name.to_owned();
     }
     name.strip_suffix('s').unwrap_or(name).to_owned()
+}
+
+fn is_field_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn is_pascal(name: &str) -> bool {
@@ -633,6 +679,21 @@ paths:
                     properties:
                       id: {type: string}
                       tags: {type: array, items: {type: object, properties: {v: {type: string}}}}
+  /logs:
+    get:
+      parameters:
+        - {name: current_page, in: query, schema: {type: integer}}
+        - {name: page_size, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  records: {type: array, items: {type: object, properties: {id: {type: string}}}}
+                  total: {type: integer, description: All matching records.}
+                  object: {type: string, enum: [analytics-graph]}
   /things/{id}:
     parameters: [{name: id, in: path, required: true, schema: {type: string}}]
     get:
@@ -914,6 +975,74 @@ operations:
         assert!(
             err.contains("paginate needs a response model with page_of"),
             "{err}"
+        );
+    }
+
+    const LOGS: &str = "doc: d
+models:
+  - {name: Thing, doc: A thing., schema: Thing}
+  - {name: LogList, doc: A page of logs., page_of: Thing, items: records}
+operations:
+  - name: things.logs.list
+    spec: GET /logs
+    summary: s
+    response: LogList
+    paginate: true
+    mock: {action: list, store: logs}
+    params: [{name: current_page, doc: d}, {name: page_size, doc: d}]
+";
+
+    #[test]
+    fn a_page_names_its_items_field() {
+        let resources = run(LOGS).unwrap();
+        let page = resources[0]
+            .models
+            .iter()
+            .find(|m| m.name == "LogList")
+            .unwrap();
+        assert_eq!(
+            (page.page_of.as_deref(), page.items.as_str()),
+            (Some("Thing"), "records")
+        );
+        // object, total, the items (typed as the item model, not the spec's inline object),
+        // then the others; the spec's docs kept.
+        let got: Vec<(&str, T)> = page
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.ty.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("object", T::Enum(vec!["analytics-graph".into()])),
+                ("total", T::Integer),
+                ("records", T::Array(Box::new(T::Model("Thing".into())))),
+            ]
+        );
+        assert_eq!(field(page, "total").doc, "All matching records.");
+        assert!(!page.fields.iter().any(|f| f.name == "data"));
+        assert!(resources[0].operations[0].paginate);
+        // Without `items:`, a page's items are in `data`; other models say `data` too.
+        let resources = run(&format!("{MODELS}{OPS}")).unwrap();
+        assert!(resources[0].models.iter().all(|m| m.items == "data"));
+    }
+
+    #[test]
+    fn the_items_key_is_checked() {
+        let with = |from: &str, to: &str| errors(&LOGS.replace(from, to));
+        let items = "page_of: Thing, items: records";
+        assert!(with(items, "page_of: Thing, items: data").contains("data is the default"));
+        assert!(with(items, "page_of: Thing, items: Records").contains("not a field name"));
+        assert!(with(items, "page_of: Thing, items: total").contains("a page's own field"));
+        let err = with(items, "page_of: Thing, items: rows");
+        assert!(
+            err.contains("items: rows: the answer of things.logs.list has no field rows"),
+            "{err}"
+        );
+        assert!(with(items, "schema: Thing, items: records").contains("only with page_of"));
+        // paginate still needs a page model.
+        assert!(
+            with(items, "schema: Thing").contains("paginate needs a response model with page_of")
         );
     }
 

@@ -34,8 +34,10 @@ pub struct Model {
     /// An operation name (`api_keys.create`): its 2xx `application/json` schema.
     pub response_of: Option<String>,
     /// A model name: a page of those (object, total, data: [item], plus the list schema's
-    /// other fields).
+    /// other fields; `items` renames `data`).
     pub page_of: Option<String>,
+    /// With `page_of`: the field holding the page's items, when not `data` (`items: records`).
+    pub items: Option<String>,
     /// A dotted property path inside the `schema` or `response_of` schema (an array on the
     /// way stands for its items), to name an inner object: `at: data`.
     pub at: Option<String>,

@@ -13,12 +13,16 @@ pub struct Route {
     pub op: &'static str,
     /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: &'static str,
-    /// The spec's path under `/v1`, with `{wire}` placeholders: `/api-keys/{id}/rotate`.
+    /// The spec's path under `/v1` (at the origin when `at_origin`), with `{wire}`
+    /// placeholders: `/api-keys/{id}/rotate`.
     pub path: &'static str,
     /// What the generic engine does when no hook is named.
     pub action: Action,
     /// The collection the route works on, e.g. `api_keys`.
     pub store: &'static str,
+    /// Served at the origin rather than under `/v1`: the spec's public endpoints (model
+    /// pricing), which also need no API key.
+    pub at_origin: bool,
     /// A hand-written function (src/hooks) that serves the route instead of the generic action.
     pub hook: Option<&'static str>,
     pub params: &'static [Param],

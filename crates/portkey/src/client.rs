@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result, StatusError};
 use crate::limits;
-use crate::operation::{Answer, Operation};
+use crate::operation::{Answer, Base, Operation};
 use crate::request::{self, Params};
 use crate::response::{self, RawResponse};
 use crate::retry;
@@ -26,6 +26,9 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) base_url: String,
+    /// `base_url` without its final `/v1` segment: where `Base::Origin` operations live
+    /// (`https://api.portkey.ai` for the public endpoints). Computed once, at build.
+    pub(crate) origin_url: String,
     /// API key, User-Agent and Accept, validated once when the client is built. The key
     /// value is marked sensitive so the http stack never shows it.
     pub(crate) headers: HeaderMap,
@@ -137,7 +140,14 @@ impl Client {
         }
         let request = HttpRequest {
             method: prepared.method,
-            url: format!("{}{}", inner.base_url, prepared.path_and_query),
+            url: format!(
+                "{}{}",
+                match op.base {
+                    Base::BaseUrl => &inner.base_url,
+                    Base::Origin => &inner.origin_url,
+                },
+                prepared.path_and_query
+            ),
             headers,
             body: prepared.body.map(Bytes::from),
             timeout,

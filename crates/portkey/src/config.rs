@@ -126,6 +126,7 @@ impl ClientBuilder {
             ),
         };
         Ok(Client::from_inner(Inner {
+            origin_url: origin_of(&base_url).to_owned(),
             base_url,
             headers,
             timeout,
@@ -133,6 +134,12 @@ impl ClientBuilder {
             transport,
         }))
     }
+}
+
+/// The base URL without its final `/v1` segment (`https://api.portkey.ai/v1` ->
+/// `https://api.portkey.ai`); a base URL that does not end in `/v1` is its own origin.
+fn origin_of(base_url: &str) -> &str {
+    base_url.strip_suffix("/v1").unwrap_or(base_url)
 }
 
 fn user_agent(language: Option<&str>) -> String {
@@ -430,6 +437,26 @@ mod tests {
     }
 
     const MAX_TIMEOUT_PLUS: Duration = Duration::from_nanos(86_400_000_000_001);
+
+    #[test]
+    fn public_endpoints_live_at_the_base_urls_origin() {
+        assert_eq!(
+            origin_of("https://api.portkey.ai/v1"),
+            "https://api.portkey.ai"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8787/v1"),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            origin_of("https://cp.example.com/portkey/v1"),
+            "https://cp.example.com/portkey"
+        );
+        assert_eq!(
+            origin_of("https://cp.example.com/api"),
+            "https://cp.example.com/api"
+        );
+    }
 
     #[test]
     fn a_missing_api_key_is_a_clear_error() {

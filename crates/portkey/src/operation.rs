@@ -112,6 +112,20 @@ pub struct Operation {
     /// false an unknown parameter is an error, so a typo is caught before anything is sent.
     pub extra_body: bool,
     pub summary: &'static str,
+    /// Where `path` starts: under the base URL, or at its origin.
+    pub base: Base,
+}
+
+/// Where an operation's path starts. The spec serves the control plane under
+/// `https://api.portkey.ai/v1` and a few public endpoints (model pricing) from the origin,
+/// `https://api.portkey.ai`; both follow the client's base URL, so a local or self-hosted
+/// control plane serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// Under the client's base URL (`.../v1`).
+    BaseUrl,
+    /// Under the base URL without its final `/v1` segment.
+    Origin,
 }
 
 /// What the body of a successful (2xx) answer must be; anything else is an

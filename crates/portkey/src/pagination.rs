@@ -1,11 +1,12 @@
 //! Auto-pagination: every item of every page of a paginated list, as a `Stream`.
 //!
 //! A paginated operation takes `current_page` (zero-based) and `page_size` and answers a page
-//! `{"object": "list", "total": n, "data": [...]}`. `Paginator` fetches one page at a time,
-//! lazily, as the caller consumes items, and stops after the page that reaches `total`, at an
-//! empty page, or at a page shorter than the page size (the requested one, else the first
-//! page's length). A failed page is yielded as an `Err` item and ends the stream: it never
-//! ends silently with items missing.
+//! `{"object": "list", "total": n, "data": [...]}`, its items in `data` or in the field its
+//! page model names ([`Page::ITEMS`]: `audit_logs().list_all` reads `records`). `Paginator`
+//! fetches one page at a time, lazily, as the caller consumes items, and stops after the page
+//! that reaches `total`, at an empty page, or at a page shorter than the page size (the
+//! requested one, else the first page's length). A failed page is yielded as an `Err` item and
+//! ends the stream: it never ends silently with items missing.
 //!
 //! ```no_run
 //! # async fn demo(client: portkey::Client) -> portkey::Result<()> {
@@ -36,9 +37,12 @@ use crate::response::RawResponse;
 /// A page model: what the generated list models implement.
 pub trait Page: DeserializeOwned {
     type Item;
+    /// The answer's field holding the items: `data`, unless the overlay's page model says
+    /// `items:` (`records` for the audit log).
+    const ITEMS: &'static str;
     /// The count of all matching items, not only this page's.
     fn total(&self) -> Option<i64>;
-    /// This page's items, in order.
+    /// This page's items (the [`Self::ITEMS`] field), in order.
     fn into_items(self) -> Vec<Self::Item>;
 }
 

@@ -223,7 +223,7 @@ async fn iterate(
 ) -> Result<Value, Error> {
     use portkey::{
         ListAdminUserInvites, ListAdminUsers, ListAdminWorkspaceUsers, ListAdminWorkspaces,
-        ListApiKeys, ListVirtualKeys,
+        ListApiKeys, ListAuditLogs, ListVirtualKeys,
     };
     let mut p = Given(params);
     let items = match name {
@@ -300,6 +300,32 @@ async fn iterate(
             };
             let members = client.admin().workspaces().users();
             drain(members.list_all_with_options(&workspace, &params, options)).await
+        }
+        "audit_logs.list" => {
+            // Its items are in `records` (the page model's `items`), not `data`.
+            let mut required = |name: &str| -> String {
+                p.take(name)
+                    .unwrap_or_else(|| panic!("audit_logs.list: {name} is given"))
+            };
+            let mut params = ListAuditLogs::new(
+                required("start_time"),
+                required("end_time"),
+                required("organisation_id"),
+            );
+            params.method = p.take("method");
+            params.uri = p.take("uri");
+            params.request_id = p.take("request_id");
+            params.user_id = p.take("user_id");
+            params.user_type = p.take("user_type");
+            params.workspace_id = p.take("workspace_id");
+            params.response_status_code = p.take("response_status_code");
+            params.resource_type = p.take("resource_type");
+            params.action = p.take("action");
+            params.client_ip = p.take("client_ip");
+            params.country = p.take("country");
+            params.current_page = p.take("current_page");
+            params.page_size = p.take("page_size");
+            drain(client.audit_logs().list_all_with_options(&params, options)).await
         }
         other => panic!("{other}: not a paginated list the runner knows (add its typed pager)"),
     }?;
@@ -478,6 +504,31 @@ async fn admin_audit() {
 #[tokio::test]
 async fn pagination() {
     run("pagination.json").await;
+}
+
+#[tokio::test]
+async fn mcp() {
+    run("mcp.json").await;
+}
+
+#[tokio::test]
+async fn usage_limit_policies() {
+    run("usage_limit_policies.json").await;
+}
+
+#[tokio::test]
+async fn guardrails() {
+    run("guardrails.json").await;
+}
+
+#[tokio::test]
+async fn integrations() {
+    run("integrations.json").await;
+}
+
+#[tokio::test]
+async fn secret_references() {
+    run("secret_references.json").await;
 }
 
 #[test]

@@ -5,7 +5,7 @@ import Portkey, {
 } from 'portkey-ai';
 import type {
   APIKey, ApiKeysCreateParams, RequestOptions, APIKeyList, APIResponse, Page, User, UserList,
-  WorkspaceMember, AdminUsersInvitesCreateParams, ConfigsCreateParams,
+  WorkspaceMember, AdminUsersInvitesCreateParams, ConfigsCreateParams, AuditLog, AuditLogList,
 } from 'portkey-ai';
 
 const portkey: Named = new Portkey({ apiKey: 'pk-...', baseURL: 'http://127.0.0.1:8787/v1', timeout: 5000, maxRetries: 1 });
@@ -101,7 +101,12 @@ await portkey.configs.update({ slug: 'pc-1', name: 'n', config: { cache: { mode:
 await portkey.configs.versions.list({ slug: 'pc-1' });
 await portkey.configs.delete({ id: 'pc-1' });
 await portkey.configs.delete({ slug: 'pc-1' });
-await portkey.auditLogs.list({ start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', organisation_id: 'org' });
+const auditParams = { start_time: '2026-01-01T00:00:00Z', end_time: '2027-01-01T00:00:00Z', organisation_id: 'org' };
+const auditPage: Page<AuditLogList, AuditLog> = await portkey.auditLogs.list(auditParams);
+const auditRecords: Array<AuditLog> | null | undefined = auditPage.records;
+for await (const record of portkey.auditLogs.list({ ...auditParams, page_size: 50 })) {
+  const requestId: string | null | undefined = record.request_id;
+}
 
 try {
   await portkey.apiKeys.retrieve({ id });

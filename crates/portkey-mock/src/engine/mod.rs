@@ -31,15 +31,17 @@ pub struct ApiRequest<'a> {
 }
 
 pub fn dispatch(state: &MockState, req: &ApiRequest<'_>) -> ApiResult {
-    let rest = match req.path.strip_prefix("/v1") {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
-        _ => return Err(ApiError::no_route(req.method, req.path)),
+    // The control plane lives under `/v1`; the spec's public endpoints (model pricing) at the
+    // origin, without an API key.
+    let (rest, at_origin) = match req.path.strip_prefix("/v1") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => (rest, false),
+        _ => (req.path, true),
     };
     // Like the real API, authentication is checked before the route is looked up.
-    if !req.authorized {
+    if !at_origin && !req.authorized {
         return Err(ApiError::unauthorised());
     }
-    let found = routes::find(req.method, req.path, rest)?;
+    let found = routes::find(req.method, req.path, rest, at_origin)?;
     let mut stores = state.stores();
     let mut workspace = None;
     let result = request::read(found.route, found.path, req.query, req.body).and_then(|input| {

@@ -13,16 +13,17 @@ pub struct Found {
     pub path: Vec<(&'static str, String)>,
 }
 
-/// The route for `method` and the path under `/v1` (`rest`, still percent-encoded, starting
-/// with '/'). When several templates match, the most specific wins: literal segments beat
+/// The route for `method` and the path under `/v1`, or at the origin when `at_origin`
+/// (`rest`, still percent-encoded, starting with '/'). When several templates match, the most specific wins: literal segments beat
 /// placeholders, compared from the left (`/api-keys/{id}/rotate` over
 /// `/api-keys/{type}/{sub-type}`). A path no template matches is a 404; a path matched only
 /// by templates without this method is a 405 whose `Allow` lists the methods of the most
 /// specific one.
-pub fn find(method: &str, raw_path: &str, rest: &str) -> Result<Found, ApiError> {
+pub fn find(method: &str, raw_path: &str, rest: &str, at_origin: bool) -> Result<Found, ApiError> {
     let segments: Vec<String> = rest.split('/').skip(1).map(percent_decode).collect();
     let mut matching: Vec<(&'static Route, Vec<(&'static str, String)>)> = ROUTES
         .iter()
+        .filter(|route| route.at_origin == at_origin)
         .filter_map(|route| Some((*route, bind(route.path, &segments)?)))
         .collect();
     // Most specific first; the sort is stable, so table order breaks ties.
@@ -38,7 +39,7 @@ pub fn find(method: &str, raw_path: &str, rest: &str) -> Result<Found, ApiError>
     };
     let mut allow: Vec<&str> = ROUTES
         .iter()
-        .filter(|r| r.path == best.path)
+        .filter(|r| r.path == best.path && r.at_origin == at_origin)
         .map(|r| r.method)
         .collect();
     allow.sort_by_key(|m| ["GET", "POST", "PUT", "DELETE"].iter().position(|x| x == m));
@@ -91,6 +92,7 @@ mod tests {
             "POST",
             "/v1/api-keys/k%2F1/rotate",
             "/api-keys/k%2F1/rotate",
+            false,
         )
         .unwrap();
         assert_eq!(found.route.op, "api_keys.rotate");
@@ -99,6 +101,7 @@ mod tests {
             "POST",
             "/v1/api-keys/workspace/user",
             "/api-keys/workspace/user",
+            false,
         )
         .unwrap();
         assert_eq!(found.route.op, "api_keys.create");
@@ -106,7 +109,7 @@ mod tests {
 
     #[test]
     fn unknown_paths_404_and_wrong_methods_405() {
-        let err = |method, path: &str| find(method, path, path).err().unwrap();
+        let err = |method, path: &str| find(method, path, path, false).err().unwrap();
         assert_eq!(err("GET", "/nope").status, 404);
         let e = err("PATCH", "/api-keys/x");
         assert_eq!(
@@ -116,6 +119,19 @@ mod tests {
         assert_eq!(
             err("GET", "/api-keys/x/rotate").allow.as_deref(),
             Some("POST")
+        );
+    }
+
+    #[test]
+    fn public_endpoints_are_served_at_the_origin_only() {
+        let path = "/model-configs/pricing/openai/gpt-4o";
+        let found = find("GET", path, path, true).unwrap();
+        assert_eq!(found.route.op, "model_pricing.retrieve");
+        assert_eq!(find("GET", path, path, false).err().unwrap().status, 404);
+        let control = "/api-keys/x";
+        assert_eq!(
+            find("GET", control, control, true).err().unwrap().status,
+            404
         );
     }
 }
