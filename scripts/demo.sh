@@ -31,3 +31,8 @@ echo; echo "== Python, the admin API as the Portkey docs show it (python/example
 reset; python/.venv/bin/python python/examples/admin.py
 echo; echo "== Node, the admin API as the Portkey docs show it (node/examples/admin.mjs)"
 reset; node node/examples/admin.mjs
+
+echo; echo "== Python, integrations and providers as the Portkey docs show them (python/examples/integrations.py)"
+reset; python/.venv/bin/python python/examples/integrations.py
+echo; echo "== Node, integrations and providers as the Portkey docs show them (node/examples/integrations.mjs)"
+reset; node node/examples/integrations.mjs

@@ -10,7 +10,7 @@ before(async () => { mock = await startMock(['--fixtures', path.join(repoDir, 'e
 after(async () => { await mock?.stop(); });
 beforeEach(async () => { await mock.reset(); });
 
-for (const example of ['quickstart.mjs', 'admin.mjs']) {
+for (const example of ['quickstart.mjs', 'admin.mjs', 'integrations.mjs']) {
   test(`examples/${example} runs against the mock`, async () => {
     const r = await runNode([path.join(packageDir, 'examples', example)], {
       env: { PORTKEY_API_KEY: 'pk-local-demo', PORTKEY_BASE_URL: mock.baseURL },

@@ -7,6 +7,30 @@ import type { APIResponse, PagePromise, RequestOptions } from './portkey';
 
 // --- Parameter shapes (the spec's components/schemas) ---
 
+/** The spec's `BasicParameters`, as a parameter. */
+export type BasicParametersParam = Record<string, unknown>;
+
+/** The spec's `Condition`, as a parameter. */
+export interface ConditionParam {
+  key: string;
+  value: string;
+  [key: string]: unknown;
+}
+
+/** The spec's `GlobalWorkspaceAccess`, as a parameter. */
+export interface GlobalWorkspaceAccessParam {
+  enabled: boolean;
+  usage_limits?: Array<UsageLimitsParam> | null;
+  rate_limits?: Array<RateLimitsParam> | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `GroupBy`, as a parameter. */
+export interface GroupByParam {
+  key: string;
+  [key: string]: unknown;
+}
+
 /** The spec's `InviteRole`, as a parameter. */
 export type InviteRoleParam = 'admin' | 'member';
 
@@ -47,6 +71,18 @@ export interface WorkspaceInviteParam {
 
 /** The spec's `WorkspaceInviteRole`, as a parameter. */
 export type WorkspaceInviteRoleParam = 'admin' | 'member' | 'manager';
+
+/** The spec's `WorkspaceUpdateRequest`, as a parameter. */
+export interface WorkspaceUpdateRequestParam {
+  id: string;
+  enabled: boolean;
+  usage_limits?: Array<UsageLimitsParam> | null;
+  rate_limits?: Array<RateLimitsParam> | null;
+  reset_usage?: boolean;
+  create_default_provider?: boolean;
+  default_provider_slug?: string;
+  [key: string]: unknown;
+}
 
 // --- Models of the answers ---
 
@@ -297,11 +333,12 @@ export interface APIKeyDefaults {
 
 /** A page of audit log records, with the total count. */
 export interface AuditLogList {
-  records?: Array<AuditLog> | null;
-  /** Total number of records in the response */
-  total?: number | null;
   /** The type of object being returned */
   object?: 'analytics-graph' | (string & {}) | null;
+  /** Total number of records in the response */
+  total?: number | null;
+  /** This page's items. */
+  records?: Array<AuditLog> | null;
   [key: string]: unknown;
 }
 
@@ -474,6 +511,1055 @@ export interface UpdatedConfigData {
   [key: string]: unknown;
 }
 
+/** A guardrail with its checks and actions, as retrieve shows it. */
+export interface Guardrail {
+  /** Unique identifier of the guardrail */
+  id?: string | null;
+  /** Name of the guardrail */
+  name?: string | null;
+  /** URL-friendly slug */
+  slug?: string | null;
+  /** Organisation UUID */
+  organisation_id?: string | null;
+  /** Workspace UUID (null for organisation-level guardrails) */
+  workspace_id?: string | null;
+  /** Current status of the guardrail */
+  status?: 'active' | 'archived' | (string & {}) | null;
+  /** Creation timestamp */
+  created_at?: string | null;
+  /** Last update timestamp */
+  last_updated_at?: string | null;
+  /** UUID of the user who created the guardrail */
+  owner_id?: string | null;
+  /** UUID of the user who last updated the guardrail */
+  updated_by?: string | null;
+  /** Array of configured guardrail checks */
+  checks?: Array<GuardrailCheck> | null;
+  actions?: GuardrailActions | null;
+  [key: string]: unknown;
+}
+
+/** A guardrail as list shows it, without its checks and actions. */
+export interface GuardrailSummary {
+  /** Unique identifier of the guardrail */
+  id?: string | null;
+  /** Name of the guardrail */
+  name?: string | null;
+  /** URL-friendly slug */
+  slug?: string | null;
+  /** Organisation UUID */
+  organisation_id?: string | null;
+  /** Workspace UUID (null for organisation-level guardrails) */
+  workspace_id?: string | null;
+  /** Current status of the guardrail */
+  status?: 'active' | 'archived' | (string & {}) | null;
+  /** Creation timestamp */
+  created_at?: string | null;
+  /** Last update timestamp */
+  last_updated_at?: string | null;
+  /** UUID of the user who created the guardrail */
+  owner_id?: string | null;
+  /** UUID of the user who last updated the guardrail */
+  updated_by?: string | null;
+  [key: string]: unknown;
+}
+
+/** A page of guardrails, with the total count. */
+export interface GuardrailList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of guardrails available */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<GuardrailSummary> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create; the new guardrail's id, slug and first version. */
+export interface CreatedGuardrail {
+  /** Unique identifier of the created guardrail */
+  id?: string | null;
+  /** URL-friendly slug for the guardrail */
+  slug?: string | null;
+  /** Version identifier for the guardrail configuration */
+  version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to update; the guardrail's new version. */
+export interface UpdatedGuardrail {
+  /** Unique identifier of the updated guardrail */
+  id?: string | null;
+  /** URL-friendly slug for the guardrail */
+  slug?: string | null;
+  /** New version identifier after update */
+  version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `GuardrailCheck`. */
+export interface GuardrailCheck {
+  /** Identifier of the guardrail check type */
+  id?: 'default.jwt' | 'default.modelWhitelist' | 'default.isAllLowerCase' | 'default.regexMatch' | 'default.sentenceCount' | 'default.wordCount' | 'default.characterCount' | 'default.jsonSchema' | 'default.jsonKeys' | 'default.contains' | 'default.validUrls' | 'default.containsCode' | 'default.webhook' | 'default.endsWith' | 'default.alluppercase' | 'default.requiredMetadataKeys' | 'default.allowedRequestTypes' | 'portkey.moderateContent' | 'portkey.language' | 'portkey.pii' | 'portkey.gibberish' | 'sydelabs.sydeguard' | 'aporia.validateProject' | 'pillar.scanPrompt' | 'pillar.scanResponse' | 'patronus.phi' | 'patronus.pii' | 'patronus.isConcise' | 'patronus.isHelpful' | 'patronus.isPolite' | 'patronus.noApologies' | 'patronus.noGenderBias' | 'patronus.noRacialBias' | 'patronus.retrievalAnswerRelevance' | 'patronus.toxicity' | 'patronus.custom' | 'mistral.moderateContent' | 'bedrock.guard' | 'promptfoo.guard' | 'promptfoo.pii' | 'promptfoo.harm' | 'acuvity.scan' | 'lasso.classify' | 'azure.contentSafety' | 'azure.pii' | 'panw-prisma-airs.intercept' | (string & {}) | null;
+  /** Configuration parameters specific to the check type */
+  parameters?: unknown;
+  /** Custom name for this specific check instance */
+  name?: string | null;
+  /** Whether this check is enabled */
+  is_enabled?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** Actions to take when guardrail checks fail or pass */
+export interface GuardrailActions {
+  /** Whether to deny the request when guardrail check fails */
+  deny?: boolean | null;
+  /** Whether the guardrail check should be performed asynchronously */
+  async?: boolean | null;
+  /** Actions to take when guardrail check passes */
+  on_success?: GuardrailActionsOnSuccess | null;
+  /** Actions to take when guardrail check fails */
+  on_fail?: GuardrailActionsOnFail | null;
+  [key: string]: unknown;
+}
+
+/** Actions to take when guardrail check passes */
+export interface GuardrailActionsOnSuccess {
+  /** Feedback configuration for successful checks */
+  feedback?: GuardrailActionsOnSuccessFeedback | null;
+  [key: string]: unknown;
+}
+
+/** Feedback configuration for successful checks */
+export interface GuardrailActionsOnSuccessFeedback {
+  /** Feedback value for successful checks */
+  value?: number | null;
+  /** Weight of the feedback */
+  weight?: number | null;
+  /** Additional metadata for the feedback */
+  metadata?: string | null;
+  [key: string]: unknown;
+}
+
+/** Actions to take when guardrail check fails */
+export interface GuardrailActionsOnFail {
+  /** Feedback configuration for failed checks */
+  feedback?: GuardrailActionsOnFailFeedback | null;
+  [key: string]: unknown;
+}
+
+/** Feedback configuration for failed checks */
+export interface GuardrailActionsOnFailFeedback {
+  /** Feedback value for failed checks */
+  value?: number | null;
+  /** Weight of the feedback */
+  weight?: number | null;
+  /** Additional metadata for the feedback */
+  metadata?: string | null;
+  [key: string]: unknown;
+}
+
+/** An integration as list shows it. */
+export interface IntegrationSummary {
+  id?: string | null;
+  organisation_id?: string | null;
+  ai_provider_id?: string | null;
+  name?: string | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  slug?: string | null;
+  description?: string | null;
+  object?: 'integration' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of integrations, with the total count. */
+export interface IntegrationList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** Total number of integrations */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<IntegrationSummary> | null;
+  [key: string]: unknown;
+}
+
+/** An integration as retrieve shows it; its key only masked. */
+export interface Integration {
+  id?: string | null;
+  organisation_id?: string | null;
+  ai_provider_id?: string | null;
+  name?: string | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  slug?: string | null;
+  description?: string | null;
+  object?: 'integration' | (string & {}) | null;
+  /** Masked API key */
+  masked_key?: string | null;
+  /** Provider-specific configuration object */
+  configurations?: unknown;
+  /** Global workspace access configuration */
+  global_workspace_access_settings?: GlobalWorkspaceAccess | null;
+  /** Whether new models will be enabled by default */
+  allow_all_models?: boolean | null;
+  /** Number of workspaces with access to this integration */
+  workspace_count?: number | null;
+  /** Secret reference mappings for this integration. */
+  secret_mappings?: Array<SecretMapping> | null;
+  pricing_adjustments?: PricingAdjustments | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new integration's id and slug. */
+export interface CreatedIntegration {
+  id?: string | null;
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** The models an integration allows, with their settings. */
+export interface IntegrationModels {
+  /** Total number of models */
+  total?: number | null;
+  models?: Array<IntegrationModel> | null;
+  [key: string]: unknown;
+}
+
+/** The workspaces that may use an integration, with their limits. */
+export interface IntegrationWorkspaces {
+  /** Total number of workspaces */
+  total?: number | null;
+  workspaces?: Array<IntegrationWorkspace> | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `GlobalWorkspaceAccess`. */
+export interface GlobalWorkspaceAccess {
+  /** Whether global workspace access is enabled. */
+  enabled?: boolean | null;
+  usage_limits?: Array<UsageLimits> | null;
+  rate_limits?: Array<RateLimits> | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `SecretMapping`. */
+export interface SecretMapping {
+  /** The field on the entity to populate from the secret reference. */
+  target_field?: string | null;
+  /** UUID or slug of the secret reference. */
+  secret_reference_id?: string | null;
+  /** Override the secret_key defined on the secret reference. */
+  secret_key?: string | null;
+  /** Format of the secret value. */
+  value_format?: 'json' | 'string' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Per-Integration pricing adjustments applied on top of Portkey's base model pricing for cost tracking, analytics, and budget limits. */
+export interface PricingAdjustments {
+  multiplier?: PricingMultiplier | null;
+  [key: string]: unknown;
+}
+
+/** Multipliers applied to the corresponding pricing keys from [Portkey Models](https://portkey.ai/models). */
+export interface PricingMultiplier {
+  /** Multiplier applied to every token type unless a more specific multiplier is set. */
+  default?: number | null;
+  /** Multiplier for input/request token cost. */
+  request_token?: number | null;
+  /** Multiplier for output/response token cost. */
+  response_token?: number | null;
+  /** Multiplier for cache-read input token cost. */
+  cache_read_input_token?: number | null;
+  /** Multiplier for cache-write input token cost. */
+  cache_write_input_token?: number | null;
+  /** Multiplier for cache-read audio input token cost. */
+  cache_read_audio_input_token?: number | null;
+  /** Multiplier for audio input token cost. */
+  request_audio_token?: number | null;
+  /** Multiplier for audio output token cost. */
+  response_audio_token?: number | null;
+  /** Multiplier for reasoning/thinking token cost. */
+  reasoning_token?: number | null;
+  /** Multiplier for accepted predicted-output token cost. */
+  prediction_accepted_token?: number | null;
+  /** Multiplier for rejected predicted-output token cost. */
+  prediction_rejected_token?: number | null;
+  /** Multiplier for image-modality input token cost. */
+  request_image_token?: number | null;
+  /** Multiplier for image-modality output token cost. */
+  response_image_token?: number | null;
+  /** Multiplier for text-modality input token cost. */
+  request_text_token?: number | null;
+  /** Multiplier for text-modality output token cost. */
+  response_text_token?: number | null;
+  /** Multiplier for cache-read image-input token cost. */
+  cache_read_image_input_token?: number | null;
+  /** Multiplier for cache-read text-input token cost. */
+  cache_read_text_input_token?: number | null;
+  /** Multiplier for cache-write text-input token cost. */
+  cache_write_text_input_token?: number | null;
+  /** Multiplier for cache-write image-input token cost. */
+  cache_write_image_input_token?: number | null;
+  /** Image generation pricing multipliers. */
+  image?: PricingMultiplierImage | null;
+  /** Multipliers for per-unit charges such as `web_search`, `file_search`, `input_image`, `input_video_standard`. */
+  additional_units?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** Image generation pricing multipliers. */
+export interface PricingMultiplierImage {
+  /** Multiplier applied to image generation pricing across all qualities and sizes. */
+  default?: number | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `IntegrationModel`. */
+export interface IntegrationModel {
+  /** Model slug identifier */
+  slug?: string | null;
+  /** Human-readable model name */
+  name?: string | null;
+  /** Whether the model is enabled */
+  enabled?: boolean | null;
+  /** Whether this is a custom model */
+  is_custom?: boolean | null;
+  /** Whether this is a fine-tuned model */
+  is_finetune?: boolean | null;
+  /** Base model slug for fine-tuned models */
+  base_model_slug?: string | null;
+  pricing_config?: PricingConfig | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `PricingConfig`. */
+export interface PricingConfig {
+  /** Pricing type */
+  type?: 'static' | (string & {}) | null;
+  pay_as_you_go?: PayAsYouGoPricing | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `PayAsYouGoPricing`. */
+export interface PayAsYouGoPricing {
+  request_token?: TokenPricing | null;
+  response_token?: TokenPricing | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `TokenPricing`. */
+export interface TokenPricing {
+  /** Price per token */
+  price?: number | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `IntegrationWorkspace`. */
+export interface IntegrationWorkspace {
+  /** Workspace ID */
+  id?: string | null;
+  /** Whether the workspace has access */
+  enabled?: boolean | null;
+  usage_limits?: Array<UsageLimits> | null;
+  rate_limits?: Array<RateLimits> | null;
+  [key: string]: unknown;
+}
+
+/** An MCP integration as retrieve shows it. */
+export interface McpIntegration {
+  id?: string | null;
+  name?: string | null;
+  description?: string | null;
+  owner_id?: string | null;
+  status?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  configurations?: Record<string, unknown> | null;
+  global_workspace_access?: Record<string, unknown> | null;
+  /** Workspace ID or slug (when workspace-scoped) */
+  workspace_id?: string | null;
+  slug?: string | null;
+  url?: string | null;
+  auth_type?: 'oauth_auto' | 'oauth_client_credentials' | 'headers' | 'none' | (string & {}) | null;
+  transport?: 'http' | 'sse' | 'interactive' | (string & {}) | null;
+  type?: 'workspace' | 'organisation' | (string & {}) | null;
+  /** Secret reference mappings for this MCP integration. */
+  secret_mappings?: Array<SecretMapping> | null;
+  [key: string]: unknown;
+}
+
+/** An MCP integration as list shows it. */
+export interface McpIntegrationSummary {
+  id?: string | null;
+  name?: string | null;
+  owner_id?: string | null;
+  status?: string | null;
+  type?: 'workspace' | 'organisation' | (string & {}) | null;
+  url?: string | null;
+  auth_type?: 'oauth_auto' | 'headers' | 'none' | (string & {}) | null;
+  transport?: 'http' | 'sse' | 'interactive' | (string & {}) | null;
+  configurations?: Record<string, unknown> | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  slug?: string | null;
+  workspace_id?: string | null;
+  description?: string | null;
+  workspaces_count?: number | null;
+  /** Secret reference mappings for this MCP integration. */
+  secret_mappings?: Array<SecretMapping> | null;
+  [key: string]: unknown;
+}
+
+/** A page of MCP integrations, with the total count. */
+export interface McpIntegrationList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<McpIntegrationSummary> | null;
+  has_more?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new integration's id and slug. */
+export interface CreatedMcpIntegration {
+  id?: string | null;
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** A tool, prompt, resource or resource template the integration offers. */
+export interface McpIntegrationCapability {
+  name?: string | null;
+  type?: 'tool' | 'prompt' | 'resource' | 'resource_template' | (string & {}) | null;
+  title?: string | null;
+  description?: string | null;
+  icons?: Array<unknown> | null;
+  enabled?: boolean | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  input_schema?: Record<string, unknown> | null;
+  output_schema?: Record<string, unknown> | null;
+  execution?: Record<string, unknown> | null;
+  annotations?: Record<string, unknown> | null;
+  arguments?: Array<unknown> | null;
+  uri?: string | null;
+  uri_template?: string | null;
+  mime_type?: string | null;
+  size?: number | null;
+  [key: string]: unknown;
+}
+
+/** The integration's capabilities, one page, with counts per type. */
+export interface McpIntegrationCapabilityList {
+  data?: Array<McpIntegrationCapability> | null;
+  counts?: McpIntegrationCapabilitiesCounts | null;
+  total?: number | null;
+  has_more?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** The answer to capabilities.update: success. */
+export interface UpdatedMcpIntegrationCapabilities {
+  success?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** What the integration's MCP server said about itself at the last sync. */
+export interface McpIntegrationMetadata {
+  server_name?: string | null;
+  server_version?: string | null;
+  protocol_version?: string | null;
+  capability_flags?: Record<string, unknown> | null;
+  sync_status?: string | null;
+  last_synced_at?: string | null;
+  sync_error?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `McpIntegrationCapabilitiesCounts`. */
+export interface McpIntegrationCapabilitiesCounts {
+  tools?: McpIntegrationCapabilitiesCountsTools | null;
+  prompts?: McpIntegrationCapabilitiesCountsPrompts | null;
+  resources?: McpIntegrationCapabilitiesCountsResources | null;
+  resource_templates?: McpIntegrationCapabilitiesCountsResourceTemplates | null;
+  [key: string]: unknown;
+}
+
+/** The `tools` of `McpIntegrationCapabilitiesCounts`. */
+export interface McpIntegrationCapabilitiesCountsTools {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `prompts` of `McpIntegrationCapabilitiesCounts`. */
+export interface McpIntegrationCapabilitiesCountsPrompts {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `resources` of `McpIntegrationCapabilitiesCounts`. */
+export interface McpIntegrationCapabilitiesCountsResources {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `resource_templates` of `McpIntegrationCapabilitiesCounts`. */
+export interface McpIntegrationCapabilitiesCountsResourceTemplates {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** An MCP server as retrieve shows it. */
+export interface McpServer {
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  status?: string | null;
+  description?: string | null;
+  created_at?: string | null;
+  /** MCP Integration ID or slug */
+  mcp_integration_id?: string | null;
+  /** Present for system/service auth */
+  mcp_integration_details?: McpServerMcpIntegrationDetails | null;
+  /** Present for system/service auth */
+  workspace_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** An MCP server as list shows it. */
+export interface McpServerSummary {
+  id?: string | null;
+  organisation_id?: string | null;
+  name?: string | null;
+  description?: string | null;
+  status?: string | null;
+  created_at?: string | null;
+  owner_id?: string | null;
+  slug?: string | null;
+  workspace_id?: string | null;
+  mcp_integration_id?: string | null;
+  mcp_integration_slug?: string | null;
+  mcp_integration_url?: string | null;
+  auth_type?: string | null;
+  workspace_name?: string | null;
+  workspace_slug?: string | null;
+  /** Gateway URL for this MCP server (e.g. {gateway_base}/{slug}/mcp) */
+  url?: string | null;
+  [key: string]: unknown;
+}
+
+/** A page of MCP servers, with the total count. */
+export interface McpServerList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<McpServerSummary> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new server's id and slug. */
+export interface CreatedMcpServer {
+  id?: string | null;
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to test: whether the server's URL answered, and how. */
+export interface McpServerTestResult {
+  success?: boolean | null;
+  /** HTTP status from upstream (when success) */
+  status_code?: number | null;
+  response_time_ms?: number | null;
+  url?: string | null;
+  server_name?: string | null;
+  /** Error message when success is false */
+  error?: string | null;
+  [key: string]: unknown;
+}
+
+/** A tool, prompt, resource or resource template the server offers. */
+export interface McpServerCapability {
+  name?: string | null;
+  type?: 'tool' | 'prompt' | 'resource' | 'resource_template' | (string & {}) | null;
+  title?: string | null;
+  description?: string | null;
+  icons?: Array<unknown> | null;
+  enabled?: boolean | null;
+  /** Present for service users; indicates integration-level enabled state */
+  integration_enabled?: boolean | null;
+  input_schema?: Record<string, unknown> | null;
+  output_schema?: Record<string, unknown> | null;
+  execution?: Record<string, unknown> | null;
+  annotations?: Record<string, unknown> | null;
+  arguments?: Array<unknown> | null;
+  uri?: string | null;
+  uri_template?: string | null;
+  mime_type?: string | null;
+  size?: number | null;
+  [key: string]: unknown;
+}
+
+/** The server's capabilities, one page, with counts per type. */
+export interface McpServerCapabilityList {
+  data?: Array<McpServerCapability> | null;
+  counts?: McpServerCapabilitiesCounts | null;
+  total?: number | null;
+  has_more?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** The answer to capabilities.update: success. */
+export interface UpdatedMcpServerCapabilities {
+  success?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** Whether one user may use the server. */
+export interface McpServerUserAccess {
+  /** Global user ID or user_org_map_id depending on auth */
+  user_id?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  enabled?: boolean | null;
+  has_override?: boolean | null;
+  connection_status?: 'connected' | 'not_connected' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The users' access to the server, one page, with the server's default. */
+export interface McpServerUserAccessList {
+  data?: Array<McpServerUserAccess> | null;
+  default_user_access?: 'allow' | 'deny' | (string & {}) | null;
+  total?: number | null;
+  has_more?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** The answer to user_access.update: success. */
+export interface UpdatedMcpServerUserAccess {
+  success?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** One user's connection to the server. */
+export interface McpServerConnection {
+  user_id?: string | null;
+  connected?: boolean | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  [key: string]: unknown;
+}
+
+/** A page of the server's connections, with the total count. */
+export interface McpServerConnectionList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<McpServerConnection> | null;
+  has_more?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** The answer to connections.delete: success. */
+export interface DeletedMcpServerConnection {
+  success?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** Present for system/service auth */
+export interface McpServerMcpIntegrationDetails {
+  id?: string | null;
+  slug?: string | null;
+  status?: string | null;
+  configurations?: Record<string, unknown> | null;
+  url?: string | null;
+  transport?: string | null;
+  auth_type?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `McpServerCapabilitiesCounts`. */
+export interface McpServerCapabilitiesCounts {
+  tools?: McpServerCapabilitiesCountsTools | null;
+  prompts?: McpServerCapabilitiesCountsPrompts | null;
+  resources?: McpServerCapabilitiesCountsResources | null;
+  resource_templates?: McpServerCapabilitiesCountsResourceTemplates | null;
+  [key: string]: unknown;
+}
+
+/** The `tools` of `McpServerCapabilitiesCounts`. */
+export interface McpServerCapabilitiesCountsTools {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `prompts` of `McpServerCapabilitiesCounts`. */
+export interface McpServerCapabilitiesCountsPrompts {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `resources` of `McpServerCapabilitiesCounts`. */
+export interface McpServerCapabilitiesCountsResources {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `resource_templates` of `McpServerCapabilitiesCounts`. */
+export interface McpServerCapabilitiesCountsResourceTemplates {
+  total?: number | null;
+  enabled?: number | null;
+  [key: string]: unknown;
+}
+
+/** A model's prices and how its cost is computed. */
+export interface ModelPrices {
+  pay_as_you_go?: ModelPayAsYouGo | null;
+  calculate?: ModelCalculateConfig | null;
+  /** Currency code (always USD) */
+  currency?: 'USD' | (string & {}) | null;
+  finetune_config?: ModelFinetuneConfig | null;
+  [key: string]: unknown;
+}
+
+/** Token-based pricing (all prices in USD cents) */
+export interface ModelPayAsYouGo {
+  request_token?: ModelTokenPrice | null;
+  response_token?: ModelTokenPrice | null;
+  cache_write_input_token?: ModelTokenPrice | null;
+  cache_read_input_token?: ModelTokenPrice | null;
+  request_audio_token?: ModelTokenPrice | null;
+  response_audio_token?: ModelTokenPrice | null;
+  cache_read_audio_input_token?: ModelTokenPrice | null;
+  /** Provider-specific additional pricing units. */
+  additional_units?: Record<string, unknown> | null;
+  image?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** Price object (value is in USD cents) */
+export interface ModelTokenPrice {
+  /** Price in USD cents per token/unit. */
+  price?: number | null;
+  [key: string]: unknown;
+}
+
+/** Cost calculation formulas */
+export interface ModelCalculateConfig {
+  request?: ModelCalculateOperation | null;
+  response?: ModelCalculateOperation | null;
+  [key: string]: unknown;
+}
+
+/** Mathematical operation for cost calculation */
+export interface ModelCalculateOperation {
+  /** Operation type */
+  operation?: 'sum' | 'multiply' | (string & {}) | null;
+  /** Operands for the operation */
+  operands?: Array<unknown> | null;
+  [key: string]: unknown;
+}
+
+/** Fine-tuning pricing configuration */
+export interface ModelFinetuneConfig {
+  pay_per_token?: ModelTokenPrice | null;
+  pay_per_hour?: ModelTokenPrice | null;
+  [key: string]: unknown;
+}
+
+/** A usage-limit policy; with include_usage, its usage per entity. */
+export interface UsageLimitsPolicy {
+  /** Policy UUID */
+  id?: string | null;
+  /** Policy name */
+  name?: string | null;
+  /** Array of conditions */
+  conditions?: Array<Condition> | null;
+  /** Array of group by fields */
+  group_by?: Array<GroupBy> | null;
+  /** Policy type */
+  type?: 'cost' | 'tokens' | (string & {}) | null;
+  /** Maximum usage allowed */
+  credit_limit?: number | null;
+  /** Alert threshold */
+  alert_threshold?: number | null;
+  /** Reset period */
+  periodic_reset?: 'monthly' | 'weekly' | (string & {}) | null;
+  /** Reset the usage counter every N days (1-365). */
+  periodic_reset_days?: number | null;
+  /** ISO 8601 datetime for the next scheduled usage reset. */
+  next_usage_reset_at?: string | null;
+  /** ISO 8601 datetime of the last usage reset. */
+  last_reset_at?: string | null;
+  /** Policy status */
+  status?: 'active' | 'archived' | (string & {}) | null;
+  /** Workspace UUID */
+  workspace_id?: string | null;
+  /** Organization UUID */
+  organisation_id?: string | null;
+  /** Creation timestamp */
+  created_at?: string | null;
+  /** Last update timestamp */
+  last_updated_at?: string | null;
+  /** Map of value keys to usage information (only included when include_usage=true) */
+  value_key_usage_map?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** A page of usage-limit policies, with the total count. */
+export interface UsageLimitsPolicyList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of policies */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<UsageLimitsPolicy> | null;
+  [key: string]: unknown;
+}
+
+/** One entity a usage-limit policy tracks, with its current usage. */
+export interface UsageLimitsPolicyEntity {
+  /** Entity ID */
+  id?: string | null;
+  /** The value key identifying the entity (e.g. metadata._user:username) */
+  value_key?: string | null;
+  /** Current usage value for this entity */
+  current_usage?: number | null;
+  [key: string]: unknown;
+}
+
+/** A page of a usage-limit policy's entities, with the total count. */
+export interface UsageLimitsPolicyEntityList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of entities */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<UsageLimitsPolicyEntity> | null;
+  [key: string]: unknown;
+}
+
+/** A rate-limit policy. */
+export interface RateLimitsPolicy {
+  /** Policy UUID */
+  id?: string | null;
+  /** Policy name */
+  name?: string | null;
+  /** Array of conditions */
+  conditions?: Array<Condition> | null;
+  /** Array of group by fields */
+  group_by?: Array<GroupBy> | null;
+  /** Policy type */
+  type?: 'requests' | 'tokens' | (string & {}) | null;
+  /** Rate unit */
+  unit?: 'rpm' | 'rph' | 'rpd' | (string & {}) | null;
+  /** Rate limit value */
+  value?: number | null;
+  /** Policy status */
+  status?: 'active' | 'archived' | (string & {}) | null;
+  /** Workspace UUID */
+  workspace_id?: string | null;
+  /** Organization UUID */
+  organisation_id?: string | null;
+  /** Creation timestamp */
+  created_at?: string | null;
+  /** Last update timestamp */
+  last_updated_at?: string | null;
+  [key: string]: unknown;
+}
+
+/** A page of rate-limit policies, with the total count. */
+export interface RateLimitsPolicyList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of policies */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<RateLimitsPolicy> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to a policy create; the new policy's id. */
+export interface CreatedPolicy {
+  /** Created policy UUID */
+  id?: string | null;
+  /** Resource type */
+  object?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `Condition`. */
+export interface Condition {
+  /** Condition key. */
+  key?: string | null;
+  /** Condition value */
+  value?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `GroupBy`. */
+export interface GroupBy {
+  /** Group by key. */
+  key?: string | null;
+  [key: string]: unknown;
+}
+
+/** A provider as retrieve and list show it. */
+export interface Provider {
+  name?: string | null;
+  integration_id?: string | null;
+  note?: string | null;
+  status?: 'active' | 'exhausted' | 'expired' | (string & {}) | null;
+  usage_limits?: UsageLimits | null;
+  reset_usage?: number | null;
+  created_at?: string | null;
+  slug?: string | null;
+  rate_limits?: Array<RateLimits> | null;
+  expires_at?: string | null;
+  object?: 'provider' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of providers, with the total count. */
+export interface ProviderList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** Total number of providers */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<Provider> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new provider's id and slug. */
+export interface CreatedProvider {
+  id?: string | null;
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to update: the provider's id and slug. */
+export interface UpdatedProvider {
+  id?: string | null;
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** A SCIM group mapped to a workspace with a role. */
+export interface ScimWorkspaceMapping {
+  /** Unique ID of the mapping */
+  id?: string | null;
+  /** ID of the mapped workspace */
+  workspace_id?: string | null;
+  /** Display name of the SCIM group */
+  scim_group?: string | null;
+  /** Role assigned to group members */
+  role?: 'admin' | 'member' | 'manager' | (string & {}) | null;
+  /** ID of the SCIM group */
+  scim_group_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** The SCIM group to workspace mappings, with their count. */
+export interface ScimWorkspaceMappingList {
+  mappings?: Array<ScimWorkspaceMappingListMapping> | null;
+  /** Total number of mappings returned. */
+  total_count?: number | null;
+  [key: string]: unknown;
+}
+
+/** The answer to delete. */
+export interface ScimWorkspaceMappingDeleted {
+  success?: boolean | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ScimWorkspaceMappingList.mappings`. */
+export interface ScimWorkspaceMappingListMapping {
+  /** Unique ID of the SCIM workspace mapping. */
+  id?: string | null;
+  /** ID of the mapped workspace. */
+  workspace_id?: string | null;
+  /** Display name of the SCIM group. */
+  scim_group?: string | null;
+  /** ID of the SCIM group. */
+  scim_group_id?: string | null;
+  /** Role assigned to group members in the workspace. */
+  role?: 'admin' | 'member' | 'manager' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A secret reference as list shows it. */
+export interface SecretReferenceSummary {
+  id?: string | null;
+  name?: string | null;
+  slug?: string | null;
+  manager_type?: 'aws_sm' | 'azure_kv' | 'hashicorp_vault' | (string & {}) | null;
+  status?: 'ACTIVE' | (string & {}) | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  object?: 'secret-reference' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of secret references, with the total count. */
+export interface SecretReferenceList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<SecretReferenceSummary> | null;
+  [key: string]: unknown;
+}
+
+/** A secret reference as retrieve shows it; the manager's credentials only masked. */
+export interface SecretReference {
+  id?: string | null;
+  organisation_id?: string | null;
+  name?: string | null;
+  slug?: string | null;
+  description?: string | null;
+  manager_type?: 'aws_sm' | 'azure_kv' | 'hashicorp_vault' | (string & {}) | null;
+  secret_path?: string | null;
+  secret_key?: string | null;
+  allow_all_workspaces?: boolean | null;
+  tags?: Record<string, unknown> | null;
+  status?: 'ACTIVE' | (string & {}) | null;
+  created_by?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  /** Sensitive fields are masked for non-system users */
+  auth_config?: Record<string, unknown> | null;
+  object?: 'secret-reference' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new reference's id and slug. */
+export interface CreatedSecretReference {
+  id?: string | null;
+  slug?: string | null;
+  object?: 'secret-reference' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
 /** A virtual key as retrieve and list show it; the provider's secret is never shown. */
 export interface VirtualKey {
   name?: string | null;
@@ -507,19 +1593,6 @@ export interface VirtualKeyList {
 export interface CreatedVirtualKey {
   success?: boolean | null;
   data?: CreatedVirtualKeyData | null;
-  [key: string]: unknown;
-}
-
-/** The spec's `SecretMapping`. */
-export interface SecretMapping {
-  /** The field on the entity to populate from the secret reference. */
-  target_field?: string | null;
-  /** UUID or slug of the secret reference. */
-  secret_reference_id?: string | null;
-  /** Override the secret_key defined on the secret reference. */
-  secret_key?: string | null;
-  /** Format of the secret value. */
-  value_format?: 'json' | 'string' | (string & {}) | null;
   [key: string]: unknown;
 }
 
@@ -1029,7 +2102,7 @@ export type AuditLogsListParams = {
 /** `portkey.auditLogs`: `/audit-logs`: who changed what in the organisation, and when. */
 export declare class AuditLogs {
   /** List the audit log's records in a time range. */
-  list(params: AuditLogsListParams, options?: RequestOptions): Promise<APIResponse<AuditLogList>>;
+  list(params: AuditLogsListParams, options?: RequestOptions): PagePromise<AuditLogList, AuditLog>;
 }
 
 // --- `/configs`: gateway configs (routing, retries, caching) and their versions. ---
@@ -1107,6 +2180,1143 @@ export declare class Configs {
   update(params: ConfigsUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedConfig>>;
   /** Delete a config. */
   delete(params: ConfigsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/guardrails`: checks run on requests and responses, and what to do with the result. ---
+
+/** Params of `portkey.guardrails.create`. */
+export interface GuardrailsCreateParams {
+  /** Display name. */
+  name: string;
+  /** The checks to run, at least one. */
+  checks: Array<Record<string, unknown>>;
+  /** What to do when the checks pass or fail. */
+  actions: Record<string, unknown>;
+  /** The workspace it belongs to. */
+  workspace_id?: string;
+  /** The workspace it belongs to. */
+  workspaceId?: string;
+  /** The organisation it belongs to. */
+  organisation_id?: string;
+  /** The organisation it belongs to. */
+  organisationId?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+}
+
+/** Params of `portkey.guardrails.list`. */
+export interface GuardrailsListParams {
+  /** Only guardrails of this workspace. */
+  workspace_id?: string;
+  /** Only guardrails of this workspace. */
+  workspaceId?: string;
+  /** Only guardrails of this organisation. */
+  organisation_id?: string;
+  /** Only guardrails of this organisation. */
+  organisationId?: string;
+  /** Guardrails per page (default 100). */
+  page_size?: number;
+  /** Guardrails per page (default 100). */
+  pageSize?: number;
+  /** Which page, counted from zero. */
+  current_page?: number;
+  /** Which page, counted from zero. */
+  currentPage?: number;
+}
+
+/** Params of `portkey.guardrails.retrieve`. */
+export type GuardrailsRetrieveParams = ({ /** The guardrail's id or slug. */ guardrail_id: string; guardrailId?: never } | { /** The guardrail's id or slug. */ guardrailId: string; guardrail_id?: never });
+
+/** Params of `portkey.guardrails.update`. */
+export type GuardrailsUpdateParams = {
+  /** Display name. */
+  name?: string;
+  /** The checks to run, at least one. */
+  checks?: Array<Record<string, unknown>>;
+  /** What to do when the checks pass or fail. */
+  actions?: Record<string, unknown>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The guardrail's id or slug. */ guardrail_id: string; guardrailId?: never } | { /** The guardrail's id or slug. */ guardrailId: string; guardrail_id?: never });
+
+/** Params of `portkey.guardrails.delete`. */
+export type GuardrailsDeleteParams = ({ /** The guardrail's id or slug. */ guardrail_id: string; guardrailId?: never } | { /** The guardrail's id or slug. */ guardrailId: string; guardrail_id?: never });
+
+/** `portkey.guardrails`: `/guardrails`: checks run on requests and responses, and what to do with the result. */
+export declare class Guardrails {
+  /** Create a guardrail from its checks and actions. */
+  create(params: GuardrailsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedGuardrail>>;
+  /** List guardrails, one page at a time, with the total count. */
+  list(params?: GuardrailsListParams, options?: RequestOptions): PagePromise<GuardrailList, GuardrailSummary>;
+  /** Retrieve a guardrail with its checks and actions. */
+  retrieve(params: GuardrailsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Guardrail>>;
+  /** Change a guardrail's name, checks or actions; the answer holds its new version. */
+  update(params: GuardrailsUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedGuardrail>>;
+  /** Delete a guardrail. */
+  delete(params: GuardrailsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/integrations`: provider credentials, the models they allow and the workspaces that may use them. ---
+
+/** Params of `portkey.integrations.models.list`. */
+export interface IntegrationsModelsListParams {
+  /** The integration's slug. */
+  slug: string;
+}
+
+/** Params of `portkey.integrations.models.update`. */
+export interface IntegrationsModelsUpdateParams {
+  /** The integration's slug. */
+  slug: string;
+  /** Whether models not listed are allowed too. */
+  allow_all_models?: boolean;
+  /** Whether models not listed are allowed too. */
+  allowAllModels?: boolean;
+  /** The models to change, by slug. */
+  models: Array<BasicParametersParam>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+}
+
+/** Params of `portkey.integrations.models.delete`. */
+export interface IntegrationsModelsDeleteParams {
+  /** The integration's slug. */
+  slug: string;
+  /** Comma-separated slugs of the custom models to remove. */
+  slugs: string;
+}
+
+/** `portkey.integrations.models` */
+export declare class IntegrationsModels {
+  /** List the models an integration allows, with their settings. */
+  list(params: IntegrationsModelsListParams, options?: RequestOptions): Promise<APIResponse<IntegrationModels>>;
+  /** Enable, disable, add or price models of an integration. */
+  update(params: IntegrationsModelsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Remove custom models from an integration. */
+  delete(params: IntegrationsModelsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.integrations.workspaces.list`. */
+export interface IntegrationsWorkspacesListParams {
+  /** The integration's slug. */
+  slug: string;
+}
+
+/** Params of `portkey.integrations.workspaces.update`. */
+export interface IntegrationsWorkspacesUpdateParams {
+  /** The integration's slug. */
+  slug: string;
+  /** Access for every workspace, present and future. */
+  global_workspace_access?: GlobalWorkspaceAccessParam;
+  /** Access for every workspace, present and future. */
+  globalWorkspaceAccess?: GlobalWorkspaceAccessParam;
+  /** Whether the listed workspaces replace every existing grant. */
+  override_existing_workspaces_access?: boolean;
+  /** Whether the listed workspaces replace every existing grant. */
+  overrideExistingWorkspacesAccess?: boolean;
+  /** Whether the listed workspaces replace every existing grant. */
+  override_existing_workspace_access?: boolean;
+  /** The workspaces to change, by id. */
+  workspaces?: Array<WorkspaceUpdateRequestParam>;
+  /** Whether newly granted workspaces get a default provider (default true). */
+  create_default_provider?: boolean;
+  /** Whether newly granted workspaces get a default provider (default true). */
+  createDefaultProvider?: boolean;
+  /** The default providers' slug. */
+  default_provider_slug?: string;
+  /** The default providers' slug. */
+  defaultProviderSlug?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+}
+
+/** `portkey.integrations.workspaces` */
+export declare class IntegrationsWorkspaces {
+  /** List the workspaces that may use an integration, with their limits. */
+  list(params: IntegrationsWorkspacesListParams, options?: RequestOptions): Promise<APIResponse<IntegrationWorkspaces>>;
+  /** Grant or withdraw workspaces' access to an integration, with their limits. */
+  update(params: IntegrationsWorkspacesUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.integrations.create`. */
+export type IntegrationsCreateParams = {
+  /** Display name. */
+  name: string;
+  /** Free text. */
+  description?: string;
+  /** The provider's secret; never shown again, only masked. */
+  key?: string;
+  /** The workspace, for a workspace-scoped integration. */
+  workspace_id?: string;
+  /** The workspace, for a workspace-scoped integration. */
+  workspaceId?: string;
+  /** URL-friendly identifier; made from the name when omitted. */
+  slug?: string;
+  /** The provider's settings (endpoints, regions, secrets). */
+  configurations?: BasicParametersParam;
+  /** Whether a workspace-scoped integration gets a default provider (default true). */
+  create_default_provider?: boolean;
+  /** Whether a workspace-scoped integration gets a default provider (default true). */
+  createDefaultProvider?: boolean;
+  /** The default provider's slug. */
+  default_provider_slug?: string;
+  /** The default provider's slug. */
+  defaultProviderSlug?: string;
+  /** Secrets resolved from secret references at run time. */
+  secret_mappings?: Array<SecretMappingParam>;
+  /** Secrets resolved from secret references at run time. */
+  secretMappings?: Array<SecretMappingParam>;
+  /** Multipliers over Portkey's base prices. */
+  pricing_adjustments?: Record<string, unknown> | null;
+  /** Multipliers over Portkey's base prices. */
+  pricingAdjustments?: Record<string, unknown> | null;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The AI provider, e.g. openai. */ ai_provider_id: string; aiProviderId?: never } | { /** The AI provider, e.g. openai. */ aiProviderId: string; ai_provider_id?: never });
+
+/** Params of `portkey.integrations.list`. */
+export interface IntegrationsListParams {
+  /** Zero-based page number (default 0). */
+  current_page?: number;
+  /** Zero-based page number (default 0). */
+  currentPage?: number;
+  /** Integrations per page (default 100). */
+  page_size?: number;
+  /** Integrations per page (default 100). */
+  pageSize?: number;
+  /** Only integrations this workspace may use. */
+  workspace_id?: string;
+  /** Only integrations this workspace may use. */
+  workspaceId?: string;
+  /** `workspace`, `organisation` or `all` (default) integrations. */
+  type?: 'workspace' | 'organisation' | 'all';
+}
+
+/** Params of `portkey.integrations.retrieve`. */
+export interface IntegrationsRetrieveParams {
+  /** The integration's slug. */
+  slug: string;
+}
+
+/** Params of `portkey.integrations.update`. */
+export interface IntegrationsUpdateParams {
+  /** The integration's slug. */
+  slug: string;
+  /** Display name. */
+  name?: string;
+  /** Free text. */
+  description?: string;
+  /** The provider's new secret. */
+  key?: string;
+  /** The provider's settings. */
+  configurations?: BasicParametersParam;
+  /** Secrets resolved from secret references at run time. */
+  secret_mappings?: Array<SecretMappingParam>;
+  /** Secrets resolved from secret references at run time. */
+  secretMappings?: Array<SecretMappingParam>;
+  /** Multipliers over Portkey's base prices. */
+  pricing_adjustments?: Record<string, unknown> | null;
+  /** Multipliers over Portkey's base prices. */
+  pricingAdjustments?: Record<string, unknown> | null;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+}
+
+/** Params of `portkey.integrations.delete`. */
+export interface IntegrationsDeleteParams {
+  /** The integration's slug. */
+  slug: string;
+}
+
+/** `portkey.integrations`: `/integrations`: provider credentials, the models they allow and the workspaces that may use them. */
+export declare class Integrations {
+  readonly models: IntegrationsModels;
+  readonly workspaces: IntegrationsWorkspaces;
+  /** Create an integration. The answer holds its id and slug. */
+  create(params: IntegrationsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedIntegration>>;
+  /** List integrations with the total count. */
+  list(params?: IntegrationsListParams, options?: RequestOptions): PagePromise<IntegrationList, IntegrationSummary>;
+  /** Retrieve an integration; its key is only shown masked. */
+  retrieve(params: IntegrationsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Integration>>;
+  /** Update an integration. */
+  update(params: IntegrationsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete an integration and the providers made from it. */
+  delete(params: IntegrationsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/mcp-integrations`: MCP servers registered with the organisation (URL, transport, auth). ---
+
+/** Params of `portkey.mcpIntegrations.workspaces.list`. */
+export type McpIntegrationsWorkspacesListParams = {
+  /** When sent, the answer lists them in data with a total instead of in workspaces. */
+  version?: string;
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** Params of `portkey.mcpIntegrations.workspaces.update`. */
+export type McpIntegrationsWorkspacesUpdateParams = {
+  /** Workspaces to change, as [{id, enabled}]. */
+  workspaces: Array<{
+    id: string;
+    enabled: boolean;
+    [key: string]: unknown;
+  }>;
+  /** {enabled}: whether every workspace may use it. */
+  global_workspace_access?: {
+    enabled?: boolean;
+    [key: string]: unknown;
+  } | null;
+  /** {enabled}: whether every workspace may use it. */
+  globalWorkspaceAccess?: {
+    enabled?: boolean;
+    [key: string]: unknown;
+  } | null;
+  /** Whether the global setting replaces the per-workspace ones. */
+  override_existing_workspace_access?: boolean;
+  /** Whether the global setting replaces the per-workspace ones. */
+  overrideExistingWorkspaceAccess?: boolean;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** `portkey.mcpIntegrations.workspaces` */
+export declare class McpIntegrationsWorkspaces {
+  /** List the workspaces the integration is enabled or disabled in. */
+  list(params: McpIntegrationsWorkspacesListParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Enable or disable the integration in workspaces. */
+  update(params: McpIntegrationsWorkspacesUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.mcpIntegrations.capabilities.list`. */
+export type McpIntegrationsCapabilitiesListParams = {
+  /** Page number, from 1. */
+  page?: number;
+  /** Capabilities per page. */
+  page_size?: number;
+  /** Capabilities per page. */
+  pageSize?: number;
+  /** Only capabilities of this type. */
+  type?: 'tool' | 'prompt' | 'resource' | 'resource_template';
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** Params of `portkey.mcpIntegrations.capabilities.update`. */
+export type McpIntegrationsCapabilitiesUpdateParams = {
+  /** The changes, as [{name, type, enabled}]. */
+  capabilities: Array<{
+    name: string;
+    type: 'tool' | 'prompt' | 'resource';
+    enabled: boolean;
+    [key: string]: unknown;
+  }>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** `portkey.mcpIntegrations.capabilities` */
+export declare class McpIntegrationsCapabilities {
+  /** List the integration's tools, prompts and resources, with counts per type. */
+  list(params: McpIntegrationsCapabilitiesListParams, options?: RequestOptions): Promise<APIResponse<McpIntegrationCapabilityList>>;
+  /** Enable or disable the integration's capabilities. */
+  update(params: McpIntegrationsCapabilitiesUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedMcpIntegrationCapabilities>>;
+}
+
+/** Params of `portkey.mcpIntegrations.metadata.get`. */
+export type McpIntegrationsMetadataGetParams = ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** `portkey.mcpIntegrations.metadata` */
+export declare class McpIntegrationsMetadata {
+  /** Retrieve what the integration's MCP server reported at the last sync. */
+  get(params: McpIntegrationsMetadataGetParams, options?: RequestOptions): Promise<APIResponse<McpIntegrationMetadata>>;
+  /** Retrieve what the integration's MCP server reported at the last sync. */
+  retrieve(params: McpIntegrationsMetadataGetParams, options?: RequestOptions): Promise<APIResponse<McpIntegrationMetadata>>;
+}
+
+/** Params of `portkey.mcpIntegrations.create`. */
+export type McpIntegrationsCreateParams = {
+  /** Display name of the integration. */
+  name: string;
+  /** The MCP server's URL. */
+  url: string;
+  /** http or sse. */
+  transport: 'http' | 'sse';
+  /** What the integration is for. */
+  description?: string | null;
+  /** Workspace, to create it at workspace level. */
+  workspace_id?: string;
+  /** Workspace, to create it at workspace level. */
+  workspaceId?: string;
+  /** Organisation; needed with organisation admin keys and no workspace_id. */
+  organisation_id?: string;
+  /** Organisation; needed with organisation admin keys and no workspace_id. */
+  organisationId?: string;
+  /** Auth and config values, e.g. custom_headers. */
+  configurations?: {
+    custom_headers?: Record<string, unknown>;
+    passthrough_header?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  /** Slug, unique within the organisation; made from the name when absent. */
+  slug?: string;
+  /** Secret references resolved into configurations at runtime. */
+  secret_mappings?: Array<SecretMappingParam>;
+  /** Secret references resolved into configurations at runtime. */
+  secretMappings?: Array<SecretMappingParam>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** oauth_auto, headers or none. */ auth_type: 'oauth_auto' | 'headers' | 'none'; authType?: never } | { /** oauth_auto, headers or none. */ authType: 'oauth_auto' | 'headers' | 'none'; auth_type?: never });
+
+/** Params of `portkey.mcpIntegrations.list`. */
+export interface McpIntegrationsListParams {
+  /** Organisation; needed with organisation admin keys. */
+  organisation_id?: string;
+  /** Organisation; needed with organisation admin keys. */
+  organisationId?: string;
+  /** workspace, organisation or all. */
+  type?: 'workspace' | 'organisation' | 'all';
+  /** Only integrations of this workspace. */
+  workspace_id?: string;
+  /** Only integrations of this workspace. */
+  workspaceId?: string;
+  /** Zero-based page number. */
+  current_page?: number;
+  /** Zero-based page number. */
+  currentPage?: number;
+  /** Integrations per page. */
+  page_size?: number;
+  /** Integrations per page. */
+  pageSize?: number;
+  /** Only integrations whose name or slug contains this text. */
+  search?: string;
+}
+
+/** Params of `portkey.mcpIntegrations.retrieve`. */
+export type McpIntegrationsRetrieveParams = ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** Params of `portkey.mcpIntegrations.update`. */
+export type McpIntegrationsUpdateParams = {
+  /** Display name of the integration. */
+  name?: string;
+  /** What the integration is for. */
+  description?: string | null;
+  /** Auth and config values, e.g. custom_headers. */
+  configurations?: {
+    custom_headers?: Record<string, unknown>;
+    passthrough_header?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  /** The MCP server's URL. */
+  url?: string;
+  /** oauth_auto, headers or none. */
+  auth_type?: 'oauth_auto' | 'headers' | 'none';
+  /** oauth_auto, headers or none. */
+  authType?: 'oauth_auto' | 'headers' | 'none';
+  /** http or sse. */
+  transport?: 'http' | 'sse';
+  /** Secret references resolved into configurations at runtime. */
+  secret_mappings?: Array<SecretMappingParam>;
+  /** Secret references resolved into configurations at runtime. */
+  secretMappings?: Array<SecretMappingParam>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** Params of `portkey.mcpIntegrations.delete`. */
+export type McpIntegrationsDeleteParams = ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** `portkey.mcpIntegrations`: `/mcp-integrations`: MCP servers registered with the organisation (URL, transport, auth). */
+export declare class McpIntegrations {
+  readonly workspaces: McpIntegrationsWorkspaces;
+  readonly capabilities: McpIntegrationsCapabilities;
+  readonly metadata: McpIntegrationsMetadata;
+  /** Register an MCP server as an integration; answers its id and slug. */
+  create(params: McpIntegrationsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedMcpIntegration>>;
+  /** List MCP integrations, one page at a time, with the total count. */
+  list(params?: McpIntegrationsListParams, options?: RequestOptions): PagePromise<McpIntegrationList, McpIntegrationSummary>;
+  /** Retrieve an MCP integration by id or slug. */
+  retrieve(params: McpIntegrationsRetrieveParams, options?: RequestOptions): Promise<APIResponse<McpIntegration>>;
+  /** Update an MCP integration. */
+  update(params: McpIntegrationsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete an MCP integration, with the MCP servers made from it. */
+  delete(params: McpIntegrationsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/mcp-servers`: workspace instances of MCP integrations, their capabilities, user access and connections. ---
+
+/** Params of `portkey.mcpServers.capabilities.list`. */
+export type McpServersCapabilitiesListParams = {
+  /** Page number, from 1. */
+  page?: number;
+  /** Capabilities per page. */
+  page_size?: number;
+  /** Capabilities per page. */
+  pageSize?: number;
+  /** Only capabilities of this type. */
+  type?: 'tool' | 'prompt' | 'resource' | 'resource_template';
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.capabilities.update`. */
+export type McpServersCapabilitiesUpdateParams = {
+  /** The changes, as [{name, type, enabled}]. */
+  capabilities: Array<{
+    name: string;
+    type: 'tool' | 'prompt' | 'resource';
+    enabled: boolean;
+    [key: string]: unknown;
+  }>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** `portkey.mcpServers.capabilities` */
+export declare class McpServersCapabilities {
+  /** List the server's tools, prompts and resources, with counts per type. */
+  list(params: McpServersCapabilitiesListParams, options?: RequestOptions): Promise<APIResponse<McpServerCapabilityList>>;
+  /** Enable or disable the server's capabilities. */
+  update(params: McpServersCapabilitiesUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedMcpServerCapabilities>>;
+}
+
+/** Params of `portkey.mcpServers.userAccess.list`. */
+export type McpServersUserAccessListParams = {
+  /** Page number, from 1. */
+  page?: number;
+  /** Users per page. */
+  page_size?: number;
+  /** Users per page. */
+  pageSize?: number;
+  /** Only users whose name or email contains this text. */
+  search?: string;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.userAccess.update`. */
+export type McpServersUserAccessUpdateParams = {
+  /** Per-user overrides, as [{user_id, enabled}]. */
+  user_access?: Array<{
+    user_id: string;
+    enabled: boolean;
+    [key: string]: unknown;
+  }>;
+  /** Per-user overrides, as [{user_id, enabled}]. */
+  userAccess?: Array<{
+    user_id: string;
+    enabled: boolean;
+    [key: string]: unknown;
+  }>;
+  /** allow or deny, for users with no override. */
+  default_user_access?: 'allow' | 'deny';
+  /** allow or deny, for users with no override. */
+  defaultUserAccess?: 'allow' | 'deny';
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** `portkey.mcpServers.userAccess` */
+export declare class McpServersUserAccess {
+  /** List whether each user may use the server, with the server's default. */
+  list(params: McpServersUserAccessListParams, options?: RequestOptions): Promise<APIResponse<McpServerUserAccessList>>;
+  /** Allow or deny users the server, or change its default. */
+  update(params: McpServersUserAccessUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedMcpServerUserAccess>>;
+}
+
+/** Params of `portkey.mcpServers.connections.list`. */
+export type McpServersConnectionsListParams = {
+  /** Only this user's connections. */
+  user_id?: string;
+  /** Only this user's connections. */
+  userId?: string;
+  /** Workspace; needed with organisation admin keys. */
+  workspace_id?: string;
+  /** Workspace; needed with organisation admin keys. */
+  workspaceId?: string;
+  /** Zero-based page number. */
+  current_page?: number;
+  /** Zero-based page number. */
+  currentPage?: number;
+  /** Connections per page. */
+  page_size?: number;
+  /** Connections per page. */
+  pageSize?: number;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.connections.delete`. */
+export type McpServersConnectionsDeleteParams = {
+  /** The user to disconnect; defaults to the calling user. */
+  user_id?: string;
+  /** The user to disconnect; defaults to the calling user. */
+  userId?: string;
+  /** Workspace; needed with organisation admin keys. */
+  workspace_id?: string;
+  /** Workspace; needed with organisation admin keys. */
+  workspaceId?: string;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** `portkey.mcpServers.connections` */
+export declare class McpServersConnections {
+  /** List the users' connections to the server, one page at a time. */
+  list(params: McpServersConnectionsListParams, options?: RequestOptions): PagePromise<McpServerConnectionList, McpServerConnection>;
+  /** Disconnect a user from the server. */
+  delete(params: McpServersConnectionsDeleteParams, options?: RequestOptions): Promise<APIResponse<DeletedMcpServerConnection>>;
+}
+
+/** Params of `portkey.mcpServers.create`. */
+export type McpServersCreateParams = {
+  /** Display name of the server. */
+  name: string;
+  /** What the server is for. */
+  description?: string | null;
+  /** Workspace; needed with organisation admin keys. */
+  workspace_id?: string;
+  /** Workspace; needed with organisation admin keys. */
+  workspaceId?: string;
+  /** Slug, unique within the organisation; made from the name when absent. */
+  slug?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The integration's id or slug. */ mcp_integration_id: string; mcpIntegrationId?: never } | { /** The integration's id or slug. */ mcpIntegrationId: string; mcp_integration_id?: never });
+
+/** Params of `portkey.mcpServers.list`. */
+export interface McpServersListParams {
+  /** Only servers of this workspace. */
+  workspace_id?: string;
+  /** Only servers of this workspace. */
+  workspaceId?: string;
+  /** Zero-based page number. */
+  current_page?: number;
+  /** Zero-based page number. */
+  currentPage?: number;
+  /** Servers per page. */
+  page_size?: number;
+  /** Servers per page. */
+  pageSize?: number;
+  /** Only these servers, as comma-separated ids. */
+  id?: string;
+  /** Only servers whose name or slug contains this text. */
+  search?: string;
+}
+
+/** Params of `portkey.mcpServers.retrieve`. */
+export type McpServersRetrieveParams = ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.update`. */
+export type McpServersUpdateParams = {
+  /** Display name of the server. */
+  name?: string;
+  /** What the server is for. */
+  description?: string | null;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.delete`. */
+export type McpServersDeleteParams = ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** Params of `portkey.mcpServers.test`. */
+export type McpServersTestParams = ({ /** The server's id or slug. */ mcp_server_id: string; mcpServerId?: never } | { /** The server's id or slug. */ mcpServerId: string; mcp_server_id?: never });
+
+/** `portkey.mcpServers`: `/mcp-servers`: workspace instances of MCP integrations, their capabilities, user access and connections. */
+export declare class McpServers {
+  readonly capabilities: McpServersCapabilities;
+  readonly userAccess: McpServersUserAccess;
+  readonly connections: McpServersConnections;
+  /** Make an MCP server from an MCP integration; answers its id and slug. */
+  create(params: McpServersCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedMcpServer>>;
+  /** List MCP servers, one page at a time, with the total count. */
+  list(params?: McpServersListParams, options?: RequestOptions): PagePromise<McpServerList, McpServerSummary>;
+  /** Retrieve an MCP server by id or slug. */
+  retrieve(params: McpServersRetrieveParams, options?: RequestOptions): Promise<APIResponse<McpServer>>;
+  /** Rename or redescribe an MCP server. */
+  update(params: McpServersUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete an MCP server, with its capability settings, user access and connections. */
+  delete(params: McpServersDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Check that the server's integration URL answers. */
+  test(params: McpServersTestParams, options?: RequestOptions): Promise<APIResponse<McpServerTestResult>>;
+}
+
+// --- `/model-configs/pricing`: what a provider's model costs, in USD cents per unit. ---
+
+/** Params of `portkey.modelPricing.retrieve`. */
+export interface ModelPricingRetrieveParams {
+  /** The provider, lowercase with hyphens, e.g. openai. */
+  provider: string;
+  /** The model as its provider names it, e.g. gpt-4o. */
+  model: string;
+}
+
+/** `portkey.modelPricing`: `/model-configs/pricing`: what a provider's model costs, in USD cents per unit. */
+export declare class ModelPricing {
+  /** Retrieve a model's prices (USD cents per token or unit). */
+  retrieve(params: ModelPricingRetrieveParams, options?: RequestOptions): Promise<APIResponse<ModelPrices>>;
+}
+
+// --- `/policies`: usage limits and rate limits applied to groups of requests. ---
+
+/** Params of `portkey.policies.usageLimits.create`. */
+export type PoliciesUsageLimitsCreateParams = {
+  /** Display name. */
+  name?: string;
+  /** Which requests the policy applies to, at least one. */
+  conditions: Array<ConditionParam>;
+  /** What is counted, cost or tokens. */
+  type: 'cost' | 'tokens';
+  /** Usage at which to alert; below credit_limit. */
+  alert_threshold?: unknown | null;
+  /** Usage at which to alert; below credit_limit. */
+  alertThreshold?: unknown | null;
+  /** Reset every month or week; absent, the limit is cumulative. */
+  periodic_reset?: 'monthly' | 'weekly' | null;
+  /** Reset every month or week; absent, the limit is cumulative. */
+  periodicReset?: 'monthly' | 'weekly' | null;
+  /** The workspace's id or slug. */
+  workspace_id?: string;
+  /** The workspace's id or slug. */
+  workspaceId?: string;
+  /** The organisation's id. */
+  organisation_id?: string;
+  /** The organisation's id. */
+  organisationId?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** How usage is counted, per entity, at least one key. */ group_by: Array<GroupByParam>; groupBy?: never } | { /** How usage is counted, per entity, at least one key. */ groupBy: Array<GroupByParam>; group_by?: never }) & ({ /** The most usage each entity may have. */ credit_limit: unknown; creditLimit?: never } | { /** The most usage each entity may have. */ creditLimit: unknown; credit_limit?: never });
+
+/** Params of `portkey.policies.usageLimits.list`. */
+export interface PoliciesUsageLimitsListParams {
+  /** Only policies of this workspace. */
+  workspace_id?: string;
+  /** Only policies of this workspace. */
+  workspaceId?: string;
+  /** Only policies with this status. */
+  status?: 'active' | 'archived';
+  /** Only policies of this type. */
+  type?: 'cost' | 'tokens';
+  /** Policies per page. */
+  page_size?: number;
+  /** Policies per page. */
+  pageSize?: number;
+  /** Which page, counted from zero. */
+  current_page?: number;
+  /** Which page, counted from zero. */
+  currentPage?: number;
+}
+
+/** Params of `portkey.policies.usageLimits.retrieve`. */
+export type PoliciesUsageLimitsRetrieveParams = {
+  /** Only a policy with this status. */
+  status?: 'active' | 'archived';
+  /** Include the usage of each entity in value_key_usage_map. */
+  include_usage?: boolean;
+  /** Include the usage of each entity in value_key_usage_map. */
+  includeUsage?: boolean;
+} & ({ /** The policy's id. */ policy_usage_limits_id: string; policyUsageLimitsId?: never } | { /** The policy's id. */ policyUsageLimitsId: string; policy_usage_limits_id?: never });
+
+/** Params of `portkey.policies.usageLimits.update`. */
+export type PoliciesUsageLimitsUpdateParams = {
+  /** Display name. */
+  name?: string;
+  /** The most usage each entity may have. */
+  credit_limit?: unknown;
+  /** The most usage each entity may have. */
+  creditLimit?: unknown;
+  /** Usage at which to alert; below credit_limit. */
+  alert_threshold?: unknown | null;
+  /** Usage at which to alert; below credit_limit. */
+  alertThreshold?: unknown | null;
+  /** Reset every month or week; null for none. */
+  periodic_reset?: 'monthly' | 'weekly' | null;
+  /** Reset every month or week; null for none. */
+  periodicReset?: 'monthly' | 'weekly' | null;
+  /** Zero the usage of the entity with this value key. */
+  reset_usage_for_value?: string;
+  /** Zero the usage of the entity with this value key. */
+  resetUsageForValue?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The policy's id. */ policy_usage_limits_id: string; policyUsageLimitsId?: never } | { /** The policy's id. */ policyUsageLimitsId: string; policy_usage_limits_id?: never });
+
+/** Params of `portkey.policies.usageLimits.delete`. */
+export type PoliciesUsageLimitsDeleteParams = ({ /** The policy's id. */ policy_usage_limits_id: string; policyUsageLimitsId?: never } | { /** The policy's id. */ policyUsageLimitsId: string; policy_usage_limits_id?: never });
+
+/** Params of `portkey.policies.usageLimits.entities`. */
+export type PoliciesUsageLimitsEntitiesParams = {
+  /** Only entities with this usage status. */
+  status?: 'active' | 'exhausted';
+  /** Only entities whose value key contains this. */
+  search?: string;
+  /** Entities per page. */
+  page_size?: number;
+  /** Entities per page. */
+  pageSize?: number;
+  /** Which page, counted from zero. */
+  current_page?: number;
+  /** Which page, counted from zero. */
+  currentPage?: number;
+} & ({ /** The policy's id. */ policy_usage_limits_id: string; policyUsageLimitsId?: never } | { /** The policy's id. */ policyUsageLimitsId: string; policy_usage_limits_id?: never });
+
+/** Params of `portkey.policies.usageLimits.reset`. */
+export type PoliciesUsageLimitsResetParams = ({ /** The policy's id. */ policy_usage_limits_id: string; policyUsageLimitsId?: never } | { /** The policy's id. */ policyUsageLimitsId: string; policy_usage_limits_id?: never }) & ({ /** The entity's id (or its value key). */ entity_id: string; entityId?: never } | { /** The entity's id (or its value key). */ entityId: string; entity_id?: never });
+
+/** `portkey.policies.usageLimits` */
+export declare class PoliciesUsageLimits {
+  /** Create a usage-limit policy (a cost or token budget per group of requests). */
+  create(params: PoliciesUsageLimitsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedPolicy>>;
+  /** List usage-limit policies, one page at a time, with the total count. */
+  list(params?: PoliciesUsageLimitsListParams, options?: RequestOptions): PagePromise<UsageLimitsPolicyList, UsageLimitsPolicy>;
+  /** Retrieve a usage-limit policy, optionally with its usage per entity. */
+  retrieve(params: PoliciesUsageLimitsRetrieveParams, options?: RequestOptions): Promise<APIResponse<UsageLimitsPolicy>>;
+  /** Change a usage-limit policy, or zero one entity's usage. */
+  update(params: PoliciesUsageLimitsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a usage-limit policy. */
+  delete(params: PoliciesUsageLimitsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** List the entities a usage-limit policy tracks, with their usage. */
+  entities(params: PoliciesUsageLimitsEntitiesParams, options?: RequestOptions): PagePromise<UsageLimitsPolicyEntityList, UsageLimitsPolicyEntity>;
+  /** Zero one entity's usage under a usage-limit policy. */
+  reset(params: PoliciesUsageLimitsResetParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.policies.rateLimits.create`. */
+export type PoliciesRateLimitsCreateParams = {
+  /** Display name. */
+  name?: string;
+  /** Which requests the policy applies to, at least one. */
+  conditions: Array<ConditionParam>;
+  /** What is counted, requests or tokens. */
+  type: 'requests' | 'tokens';
+  /** Per minute (rpm), hour (rph) or day (rpd). */
+  unit: 'rpm' | 'rph' | 'rpd';
+  /** How many per unit. */
+  value: unknown;
+  /** The workspace's id or slug. */
+  workspace_id?: string;
+  /** The workspace's id or slug. */
+  workspaceId?: string;
+  /** The organisation's id. */
+  organisation_id?: string;
+  /** The organisation's id. */
+  organisationId?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** How requests are counted, per entity, at least one key. */ group_by: Array<GroupByParam>; groupBy?: never } | { /** How requests are counted, per entity, at least one key. */ groupBy: Array<GroupByParam>; group_by?: never });
+
+/** Params of `portkey.policies.rateLimits.list`. */
+export interface PoliciesRateLimitsListParams {
+  /** Only policies of this workspace. */
+  workspace_id?: string;
+  /** Only policies of this workspace. */
+  workspaceId?: string;
+  /** Only policies with this status. */
+  status?: 'active' | 'archived';
+  /** Only policies of this type. */
+  type?: 'requests' | 'tokens';
+  /** Only policies with this unit. */
+  unit?: 'rpm' | 'rph' | 'rpd';
+  /** Policies per page. */
+  page_size?: number;
+  /** Policies per page. */
+  pageSize?: number;
+  /** Which page, counted from zero. */
+  current_page?: number;
+  /** Which page, counted from zero. */
+  currentPage?: number;
+}
+
+/** Params of `portkey.policies.rateLimits.retrieve`. */
+export type PoliciesRateLimitsRetrieveParams = {
+  /** Only a policy with this status. */
+  status?: 'active' | 'archived';
+} & ({ /** The policy's id. */ rate_limits_policy_id: string; rateLimitsPolicyId?: never } | { /** The policy's id. */ rateLimitsPolicyId: string; rate_limits_policy_id?: never });
+
+/** Params of `portkey.policies.rateLimits.update`. */
+export type PoliciesRateLimitsUpdateParams = {
+  /** Display name. */
+  name?: string;
+  /** Per minute (rpm), hour (rph) or day (rpd). */
+  unit?: 'rpm' | 'rph' | 'rpd';
+  /** How many per unit. */
+  value?: unknown;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The policy's id. */ rate_limits_policy_id: string; rateLimitsPolicyId?: never } | { /** The policy's id. */ rateLimitsPolicyId: string; rate_limits_policy_id?: never });
+
+/** Params of `portkey.policies.rateLimits.delete`. */
+export type PoliciesRateLimitsDeleteParams = ({ /** The policy's id. */ rate_limits_policy_id: string; rateLimitsPolicyId?: never } | { /** The policy's id. */ rateLimitsPolicyId: string; rate_limits_policy_id?: never });
+
+/** `portkey.policies.rateLimits` */
+export declare class PoliciesRateLimits {
+  /** Create a rate-limit policy (requests or tokens per minute, hour or day). */
+  create(params: PoliciesRateLimitsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedPolicy>>;
+  /** List rate-limit policies, one page at a time, with the total count. */
+  list(params?: PoliciesRateLimitsListParams, options?: RequestOptions): PagePromise<RateLimitsPolicyList, RateLimitsPolicy>;
+  /** Retrieve a rate-limit policy. */
+  retrieve(params: PoliciesRateLimitsRetrieveParams, options?: RequestOptions): Promise<APIResponse<RateLimitsPolicy>>;
+  /** Change a rate-limit policy's name, unit or value. */
+  update(params: PoliciesRateLimitsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a rate-limit policy. */
+  delete(params: PoliciesRateLimitsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** `portkey.policies`: `/policies`: usage limits and rate limits applied to groups of requests. */
+export declare class Policies {
+  readonly usageLimits: PoliciesUsageLimits;
+  readonly rateLimits: PoliciesRateLimits;
+}
+
+// --- `/providers`: a workspace's named use of an integration, with its own limits. ---
+
+/** Params of `portkey.providers.create`. */
+export type ProvidersCreateParams = {
+  /** Display name. */
+  name: string;
+  /** The workspace; needed with organisation keys. */
+  workspace_id?: string;
+  /** The workspace; needed with organisation keys. */
+  workspaceId?: string;
+  /** The provider's slug; made from the name when omitted. */
+  slug?: string;
+  /** Free text. */
+  note?: string | null;
+  /** Cost or token budget. */
+  usage_limits?: UsageLimitsParam;
+  /** Cost or token budget. */
+  usageLimits?: UsageLimitsParam;
+  /** One request or token rate limit. */
+  rate_limits?: RateLimitsParam;
+  /** One request or token rate limit. */
+  rateLimits?: RateLimitsParam;
+  /** When the provider stops working (RFC 3339). */
+  expires_at?: string | Date;
+  /** When the provider stops working (RFC 3339). */
+  expiresAt?: string | Date;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The integration's slug. */ integration_id: string; integrationId?: never } | { /** The integration's slug. */ integrationId: string; integration_id?: never });
+
+/** Params of `portkey.providers.list`. */
+export interface ProvidersListParams {
+  /** Zero-based page number (default 0). */
+  current_page?: number;
+  /** Zero-based page number (default 0). */
+  currentPage?: number;
+  /** Providers per page (default 50). */
+  page_size?: number;
+  /** Providers per page (default 50). */
+  pageSize?: number;
+  /** Only providers of this workspace. */
+  workspace_id?: string;
+  /** Only providers of this workspace. */
+  workspaceId?: string;
+}
+
+/** Params of `portkey.providers.retrieve`. */
+export interface ProvidersRetrieveParams {
+  /** The provider's slug. */
+  slug: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspace_id?: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspaceId?: string;
+}
+
+/** Params of `portkey.providers.update`. */
+export interface ProvidersUpdateParams {
+  /** The provider's slug. */
+  slug: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspace_id?: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspaceId?: string;
+  /** Display name. */
+  name?: string;
+  /** Free text. */
+  note?: string;
+  /** Cost or token budget. */
+  usage_limits?: UsageLimitsParam;
+  /** Cost or token budget. */
+  usageLimits?: UsageLimitsParam;
+  /** One request or token rate limit. */
+  rate_limits?: RateLimitsParam;
+  /** One request or token rate limit. */
+  rateLimits?: RateLimitsParam;
+  /** When the provider stops working (RFC 3339). */
+  expires_at?: string | Date | null;
+  /** When the provider stops working (RFC 3339). */
+  expiresAt?: string | Date | null;
+  /** Zero the usage; an exhausted provider becomes active again. */
+  reset_usage?: boolean;
+  /** Zero the usage; an exhausted provider becomes active again. */
+  resetUsage?: boolean;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+}
+
+/** Params of `portkey.providers.delete`. */
+export interface ProvidersDeleteParams {
+  /** The provider's slug. */
+  slug: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspace_id?: string;
+  /** The provider's workspace; needed with organisation keys. */
+  workspaceId?: string;
+}
+
+/** `portkey.providers`: `/providers`: a workspace's named use of an integration, with its own limits. */
+export declare class Providers {
+  /** Create a provider on an existing integration. The answer holds its id and slug. */
+  create(params: ProvidersCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedProvider>>;
+  /** List providers with the total count. */
+  list(params?: ProvidersListParams, options?: RequestOptions): PagePromise<ProviderList, Provider>;
+  /** Retrieve a provider. */
+  retrieve(params: ProvidersRetrieveParams, options?: RequestOptions): Promise<APIResponse<Provider>>;
+  /** Update a provider. */
+  update(params: ProvidersUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedProvider>>;
+  /** Delete a provider. */
+  delete(params: ProvidersDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/scim/workspaces`: which SCIM groups are members of which workspaces, with what role. ---
+
+/** Params of `portkey.scim.workspaces.list`. */
+export interface ScimWorkspacesListParams {
+  /** Only mappings to this workspace (id or slug). */
+  workspace_id?: string;
+  /** Only mappings to this workspace (id or slug). */
+  workspaceId?: string;
+  /** Only mappings of this SCIM group. */
+  scim_group_id?: string;
+  /** Only mappings of this SCIM group. */
+  scimGroupId?: string;
+  /** Only mappings with this role. */
+  role?: 'admin' | 'member' | 'manager';
+}
+
+/** Params of `portkey.scim.workspaces.create`. */
+export type ScimWorkspacesCreateParams = {
+  /** The role the group's members get in the workspace. */
+  role: 'admin' | 'member' | 'manager';
+  /** An existing SCIM group; or give scim_group_name. */
+  scim_group_id?: string;
+  /** An existing SCIM group; or give scim_group_name. */
+  scimGroupId?: string;
+  /** A SCIM group's name, created if new; or give scim_group_id. */
+  scim_group_name?: string;
+  /** A SCIM group's name, created if new; or give scim_group_id. */
+  scimGroupName?: string;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The workspace's id or slug. */ workspace_id: string; workspaceId?: never } | { /** The workspace's id or slug. */ workspaceId: string; workspace_id?: never });
+
+/** Params of `portkey.scim.workspaces.delete`. */
+export type ScimWorkspacesDeleteParams = ({ /** The mapping's id. */ scim_workspace_group_id: string; scimWorkspaceGroupId?: never } | { /** The mapping's id. */ scimWorkspaceGroupId: string; scim_workspace_group_id?: never });
+
+/** `portkey.scim.workspaces` */
+export declare class ScimWorkspaces {
+  /** List the SCIM group to workspace mappings. */
+  list(params?: ScimWorkspacesListParams, options?: RequestOptions): Promise<APIResponse<ScimWorkspaceMappingList>>;
+  /** Map a SCIM group (existing, or new by name) to a workspace with a role. */
+  create(params: ScimWorkspacesCreateParams, options?: RequestOptions): Promise<APIResponse<ScimWorkspaceMapping>>;
+  /** Remove a SCIM group to workspace mapping. */
+  delete(params: ScimWorkspacesDeleteParams, options?: RequestOptions): Promise<APIResponse<ScimWorkspaceMappingDeleted>>;
+}
+
+/** `portkey.scim`: `/scim/workspaces`: which SCIM groups are members of which workspaces, with what role. */
+export declare class Scim {
+  readonly workspaces: ScimWorkspaces;
+}
+
+// --- `/secret-references`: secrets kept in an external manager (AWS, Azure, Vault), by reference. ---
+
+/** Params of `portkey.secretReferences.create`. */
+export type SecretReferencesCreateParams = {
+  /** Display name. */
+  name: string;
+  /** One key of a multi-value secret. */
+  secret_key?: string | null;
+  /** One key of a multi-value secret. */
+  secretKey?: string | null;
+  /** The reference's slug; made from the name when omitted. */
+  slug?: string;
+  /** Free text. */
+  description?: string | null;
+  /** Whether every workspace may use it (default true). */
+  allow_all_workspaces?: boolean;
+  /** Whether every workspace may use it (default true). */
+  allowAllWorkspaces?: boolean;
+  /** The only workspaces that may use it. */
+  allowed_workspaces?: Array<string>;
+  /** The only workspaces that may use it. */
+  allowedWorkspaces?: Array<string>;
+  /** Text labels by name. */
+  tags?: Record<string, unknown> | null;
+  /** The organisation; needed without API key auth. */
+  organisation_id?: string;
+  /** The organisation; needed without API key auth. */
+  organisationId?: string;
+} & ({ /** `aws_sm`, `azure_kv` or `hashicorp_vault`. */ manager_type: 'aws_sm' | 'azure_kv' | 'hashicorp_vault'; managerType?: never } | { /** `aws_sm`, `azure_kv` or `hashicorp_vault`. */ managerType: 'aws_sm' | 'azure_kv' | 'hashicorp_vault'; manager_type?: never }) & ({ /** How to authenticate to the secret manager. */ auth_config: BasicParametersParam; authConfig?: never } | { /** How to authenticate to the secret manager. */ authConfig: BasicParametersParam; auth_config?: never }) & ({ /** Where the secret lives in the manager. */ secret_path: string; secretPath?: never } | { /** Where the secret lives in the manager. */ secretPath: string; secret_path?: never });
+
+/** Params of `portkey.secretReferences.list`. */
+export interface SecretReferencesListParams {
+  /** Only references to this secret manager. */
+  manager_type?: 'aws_sm' | 'azure_kv' | 'hashicorp_vault';
+  /** Only references to this secret manager. */
+  managerType?: 'aws_sm' | 'azure_kv' | 'hashicorp_vault';
+  /** Only references with these tags (a JSON object). */
+  tags?: string;
+  /** Only references whose name contains this text. */
+  search?: string;
+  /** Zero-based page number (default 0). */
+  current_page?: number;
+  /** Zero-based page number (default 0). */
+  currentPage?: number;
+  /** References per page (1-100, default 20). */
+  page_size?: number;
+  /** References per page (1-100, default 20). */
+  pageSize?: number;
+}
+
+/** Params of `portkey.secretReferences.retrieve`. */
+export type SecretReferencesRetrieveParams = ({ /** The reference's id or slug. */ secret_reference_id: string; secretReferenceId?: never } | { /** The reference's id or slug. */ secretReferenceId: string; secret_reference_id?: never });
+
+/** Params of `portkey.secretReferences.update`. */
+export type SecretReferencesUpdateParams = {
+  /** Display name. */
+  name?: string;
+  /** Free text. */
+  description?: string | null;
+  /** Credential fields, merged over the stored ones. */
+  auth_config?: Record<string, unknown>;
+  /** Credential fields, merged over the stored ones. */
+  authConfig?: Record<string, unknown>;
+  /** Where the secret lives in the manager. */
+  secret_path?: string;
+  /** Where the secret lives in the manager. */
+  secretPath?: string;
+  /** One key of a multi-value secret. */
+  secret_key?: string | null;
+  /** One key of a multi-value secret. */
+  secretKey?: string | null;
+  /** Whether every workspace may use it; true drops the workspace list. */
+  allow_all_workspaces?: boolean;
+  /** Whether every workspace may use it; true drops the workspace list. */
+  allowAllWorkspaces?: boolean;
+  /** The only workspaces that may use it. */
+  allowed_workspaces?: Array<string>;
+  /** The only workspaces that may use it. */
+  allowedWorkspaces?: Array<string>;
+  /** Text labels by name. */
+  tags?: Record<string, unknown> | null;
+} & ({ /** The reference's id or slug. */ secret_reference_id: string; secretReferenceId?: never } | { /** The reference's id or slug. */ secretReferenceId: string; secret_reference_id?: never });
+
+/** Params of `portkey.secretReferences.delete`. */
+export type SecretReferencesDeleteParams = ({ /** The reference's id or slug. */ secret_reference_id: string; secretReferenceId?: never } | { /** The reference's id or slug. */ secretReferenceId: string; secret_reference_id?: never });
+
+/** `portkey.secretReferences`: `/secret-references`: secrets kept in an external manager (AWS, Azure, Vault), by reference. */
+export declare class SecretReferences {
+  /** Create a secret reference. The answer holds its id and slug. */
+  create(params: SecretReferencesCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedSecretReference>>;
+  /** List secret references with the total count. */
+  list(params?: SecretReferencesListParams, options?: RequestOptions): PagePromise<SecretReferenceList, SecretReferenceSummary>;
+  /** Retrieve a secret reference; its credentials are only shown masked. */
+  retrieve(params: SecretReferencesRetrieveParams, options?: RequestOptions): Promise<APIResponse<SecretReference>>;
+  /** Update a secret reference. */
+  update(params: SecretReferencesUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a secret reference that no integration or virtual key uses. */
+  delete(params: SecretReferencesDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
 }
 
 // --- `/virtual-keys`: provider credentials stored by Portkey. ---
@@ -1263,6 +3473,24 @@ export interface PortkeyResources {
   readonly auditLogs: AuditLogs;
   /** `/configs`: gateway configs (routing, retries, caching) and their versions. */
   readonly configs: Configs;
+  /** `/guardrails`: checks run on requests and responses, and what to do with the result. */
+  readonly guardrails: Guardrails;
+  /** `/integrations`: provider credentials, the models they allow and the workspaces that may use them. */
+  readonly integrations: Integrations;
+  /** `/mcp-integrations`: MCP servers registered with the organisation (URL, transport, auth). */
+  readonly mcpIntegrations: McpIntegrations;
+  /** `/mcp-servers`: workspace instances of MCP integrations, their capabilities, user access and connections. */
+  readonly mcpServers: McpServers;
+  /** `/model-configs/pricing`: what a provider's model costs, in USD cents per unit. */
+  readonly modelPricing: ModelPricing;
+  /** `/policies`: usage limits and rate limits applied to groups of requests. */
+  readonly policies: Policies;
+  /** `/providers`: a workspace's named use of an integration, with its own limits. */
+  readonly providers: Providers;
+  /** `/scim/workspaces`: which SCIM groups are members of which workspaces, with what role. */
+  readonly scim: Scim;
+  /** `/secret-references`: secrets kept in an external manager (AWS, Azure, Vault), by reference. */
+  readonly secretReferences: SecretReferences;
   /** `/virtual-keys`: provider credentials stored by Portkey. */
   readonly virtualKeys: VirtualKeys;
 }

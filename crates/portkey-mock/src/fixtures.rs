@@ -19,6 +19,8 @@ use std::path::Path;
 ///   (by id or email) members.
 /// - `invites` need an `email`.
 /// - `configs` need a `slug` or a `name`; each starts with one version.
+/// - `usage_limit_policies` (`id`: a new uuid unless given) may carry `usage`:
+///   `{value_key: number}`, the usage counted per entity (see src/hooks/policies.rs).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixtures {
@@ -34,6 +36,8 @@ pub struct Fixtures {
     pub invites: Vec<Value>,
     #[serde(default)]
     pub configs: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage_limit_policies: Vec<Value>,
 }
 
 impl Fixtures {
@@ -57,6 +61,11 @@ impl Fixtures {
             (stores::WORKSPACES, "id", &self.workspaces),
             (stores::INVITES, "id", &self.invites),
             (stores::CONFIGS, "slug", &self.configs),
+            (
+                stores::USAGE_LIMIT_POLICIES,
+                "id",
+                &self.usage_limit_policies,
+            ),
         ] {
             load(&mut out, store, key, objects)?;
         }

@@ -9,7 +9,7 @@ const { APIResource } = require('../resource');
 class AuditLogs extends APIResource {
   /** List the audit log's records in a time range. */
   list(params, options) {
-    return this._client._call('audit_logs.list', params, options);
+    return this._client._list('audit_logs.list', params, options, undefined, 'records');
   }
 }
 

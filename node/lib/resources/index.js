@@ -5,6 +5,15 @@ const { AdminUsersInvites, AdminUsers, AdminWorkspacesUsers, AdminWorkspaces, Ad
 const { ApiKeys } = require('./api-keys');
 const { AuditLogs } = require('./audit-logs');
 const { ConfigsVersions, Configs } = require('./configs');
+const { Guardrails } = require('./guardrails');
+const { IntegrationsModels, IntegrationsWorkspaces, Integrations } = require('./integrations');
+const { McpIntegrationsWorkspaces, McpIntegrationsCapabilities, McpIntegrationsMetadata, McpIntegrations } = require('./mcp-integrations');
+const { McpServersCapabilities, McpServersUserAccess, McpServersConnections, McpServers } = require('./mcp-servers');
+const { ModelPricing } = require('./model-pricing');
+const { PoliciesUsageLimits, PoliciesRateLimits, Policies } = require('./policies');
+const { Providers } = require('./providers');
+const { ScimWorkspaces, Scim } = require('./scim');
+const { SecretReferences } = require('./secret-references');
 const { VirtualKeys } = require('./virtual-keys');
 
 /** Exported by the package (index.js, index.mjs). */
@@ -18,6 +27,26 @@ const classes = {
   AuditLogs,
   ConfigsVersions,
   Configs,
+  Guardrails,
+  IntegrationsModels,
+  IntegrationsWorkspaces,
+  Integrations,
+  McpIntegrationsWorkspaces,
+  McpIntegrationsCapabilities,
+  McpIntegrationsMetadata,
+  McpIntegrations,
+  McpServersCapabilities,
+  McpServersUserAccess,
+  McpServersConnections,
+  McpServers,
+  ModelPricing,
+  PoliciesUsageLimits,
+  PoliciesRateLimits,
+  Policies,
+  Providers,
+  ScimWorkspaces,
+  Scim,
+  SecretReferences,
   VirtualKeys,
 };
 
@@ -27,6 +56,15 @@ const topLevel = [
   ['apiKeys', ApiKeys],
   ['auditLogs', AuditLogs],
   ['configs', Configs],
+  ['guardrails', Guardrails],
+  ['integrations', Integrations],
+  ['mcpIntegrations', McpIntegrations],
+  ['mcpServers', McpServers],
+  ['modelPricing', ModelPricing],
+  ['policies', Policies],
+  ['providers', Providers],
+  ['scim', Scim],
+  ['secretReferences', SecretReferences],
   ['virtualKeys', VirtualKeys],
 ];
 

@@ -16,6 +16,47 @@ from .admin import (
 from .api_keys import ApiKeys, AsyncApiKeys
 from .audit_logs import AsyncAuditLogs, AuditLogs
 from .configs import AsyncConfigs, AsyncConfigsVersions, Configs, ConfigsVersions
+from .guardrails import AsyncGuardrails, Guardrails
+from .integrations import (
+    AsyncIntegrations,
+    AsyncIntegrationsModels,
+    AsyncIntegrationsWorkspaces,
+    Integrations,
+    IntegrationsModels,
+    IntegrationsWorkspaces,
+)
+from .mcp_integrations import (
+    AsyncMcpIntegrations,
+    AsyncMcpIntegrationsCapabilities,
+    AsyncMcpIntegrationsMetadata,
+    AsyncMcpIntegrationsWorkspaces,
+    McpIntegrations,
+    McpIntegrationsCapabilities,
+    McpIntegrationsMetadata,
+    McpIntegrationsWorkspaces,
+)
+from .mcp_servers import (
+    AsyncMcpServers,
+    AsyncMcpServersCapabilities,
+    AsyncMcpServersConnections,
+    AsyncMcpServersUserAccess,
+    McpServers,
+    McpServersCapabilities,
+    McpServersConnections,
+    McpServersUserAccess,
+)
+from .model_pricing import AsyncModelPricing, ModelPricing
+from .policies import (
+    AsyncPolicies,
+    AsyncPoliciesRateLimits,
+    AsyncPoliciesUsageLimits,
+    Policies,
+    PoliciesRateLimits,
+    PoliciesUsageLimits,
+)
+from .providers import AsyncProviders, Providers
+from .scim import AsyncScim, AsyncScimWorkspaces, Scim, ScimWorkspaces
+from .secret_references import AsyncSecretReferences, SecretReferences
 from .virtual_keys import AsyncVirtualKeys, VirtualKeys
 
 __all__ = [
@@ -37,6 +78,46 @@ __all__ = [
     "AsyncConfigs",
     "ConfigsVersions",
     "AsyncConfigsVersions",
+    "Guardrails",
+    "AsyncGuardrails",
+    "Integrations",
+    "AsyncIntegrations",
+    "IntegrationsModels",
+    "AsyncIntegrationsModels",
+    "IntegrationsWorkspaces",
+    "AsyncIntegrationsWorkspaces",
+    "McpIntegrations",
+    "AsyncMcpIntegrations",
+    "McpIntegrationsWorkspaces",
+    "AsyncMcpIntegrationsWorkspaces",
+    "McpIntegrationsCapabilities",
+    "AsyncMcpIntegrationsCapabilities",
+    "McpIntegrationsMetadata",
+    "AsyncMcpIntegrationsMetadata",
+    "McpServers",
+    "AsyncMcpServers",
+    "McpServersCapabilities",
+    "AsyncMcpServersCapabilities",
+    "McpServersUserAccess",
+    "AsyncMcpServersUserAccess",
+    "McpServersConnections",
+    "AsyncMcpServersConnections",
+    "ModelPricing",
+    "AsyncModelPricing",
+    "Policies",
+    "AsyncPolicies",
+    "PoliciesUsageLimits",
+    "AsyncPoliciesUsageLimits",
+    "PoliciesRateLimits",
+    "AsyncPoliciesRateLimits",
+    "Providers",
+    "AsyncProviders",
+    "Scim",
+    "AsyncScim",
+    "ScimWorkspaces",
+    "AsyncScimWorkspaces",
+    "SecretReferences",
+    "AsyncSecretReferences",
     "VirtualKeys",
     "AsyncVirtualKeys",
 ]

@@ -9,6 +9,15 @@ from .admin import Admin, AsyncAdmin
 from .api_keys import ApiKeys, AsyncApiKeys
 from .audit_logs import AsyncAuditLogs, AuditLogs
 from .configs import AsyncConfigs, Configs
+from .guardrails import AsyncGuardrails, Guardrails
+from .integrations import AsyncIntegrations, Integrations
+from .mcp_integrations import AsyncMcpIntegrations, McpIntegrations
+from .mcp_servers import AsyncMcpServers, McpServers
+from .model_pricing import AsyncModelPricing, ModelPricing
+from .policies import AsyncPolicies, Policies
+from .providers import AsyncProviders, Providers
+from .scim import AsyncScim, Scim
+from .secret_references import AsyncSecretReferences, SecretReferences
 from .virtual_keys import AsyncVirtualKeys, VirtualKeys
 
 TYPE_CHECKING = False
@@ -27,6 +36,15 @@ class SyncResources:
     api_keys: ApiKeys
     audit_logs: AuditLogs
     configs: Configs
+    guardrails: Guardrails
+    integrations: Integrations
+    mcp_integrations: McpIntegrations
+    mcp_servers: McpServers
+    model_pricing: ModelPricing
+    policies: Policies
+    providers: Providers
+    scim: Scim
+    secret_references: SecretReferences
     virtual_keys: VirtualKeys
 
 
@@ -35,6 +53,15 @@ SYNC_RESOURCES: Tuple[Tuple[str, Callable[[Portkey], object]], ...] = (
     ("api_keys", ApiKeys),
     ("audit_logs", AuditLogs),
     ("configs", Configs),
+    ("guardrails", Guardrails),
+    ("integrations", Integrations),
+    ("mcp_integrations", McpIntegrations),
+    ("mcp_servers", McpServers),
+    ("model_pricing", ModelPricing),
+    ("policies", Policies),
+    ("providers", Providers),
+    ("scim", Scim),
+    ("secret_references", SecretReferences),
     ("virtual_keys", VirtualKeys),
 )
 
@@ -46,6 +73,15 @@ class AsyncResources:
     api_keys: AsyncApiKeys
     audit_logs: AsyncAuditLogs
     configs: AsyncConfigs
+    guardrails: AsyncGuardrails
+    integrations: AsyncIntegrations
+    mcp_integrations: AsyncMcpIntegrations
+    mcp_servers: AsyncMcpServers
+    model_pricing: AsyncModelPricing
+    policies: AsyncPolicies
+    providers: AsyncProviders
+    scim: AsyncScim
+    secret_references: AsyncSecretReferences
     virtual_keys: AsyncVirtualKeys
 
 
@@ -54,5 +90,14 @@ ASYNC_RESOURCES: Tuple[Tuple[str, Callable[[AsyncPortkey], object]], ...] = (
     ("api_keys", AsyncApiKeys),
     ("audit_logs", AsyncAuditLogs),
     ("configs", AsyncConfigs),
+    ("guardrails", AsyncGuardrails),
+    ("integrations", AsyncIntegrations),
+    ("mcp_integrations", AsyncMcpIntegrations),
+    ("mcp_servers", AsyncMcpServers),
+    ("model_pricing", AsyncModelPricing),
+    ("policies", AsyncPolicies),
+    ("providers", AsyncProviders),
+    ("scim", AsyncScim),
+    ("secret_references", AsyncSecretReferences),
     ("virtual_keys", AsyncVirtualKeys),
 )

@@ -7,8 +7,9 @@ types, enums, ranges, required fields) before anything is sent.
 
 from __future__ import annotations
 
+from .._pagination import apaginate, paginate
 from .._types import NOT_GIVEN
-from ..types.audit_logs import AuditLogList
+from ..types.audit_logs import AuditLog, AuditLogList
 from ._base import given
 
 TYPE_CHECKING = False
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from typing import Literal, Mapping, Optional
 
     from .._client import AsyncPortkey, Portkey
+    from .._pagination import AsyncPager, SyncPage
     from .._types import NotGivenOr
 
 __all__ = ["AuditLogs", "AsyncAuditLogs"]
@@ -49,8 +51,11 @@ class AuditLogs:
         timeout: NotGivenOr[Optional[float]] = NOT_GIVEN,
         max_retries: NotGivenOr[int] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> AuditLogList:
+    ) -> SyncPage[AuditLog]:
         """List the audit log's records in a time range.
+
+        Returns the first page (`.records`, `.total`); iterating it yields every item of every
+        page, fetched as needed.
 
         Parameters:
             start_time (required): Earliest record time (RFC 3339).
@@ -72,7 +77,8 @@ class AuditLogs:
 
         Every call also takes timeout (seconds), max_retries and extra_headers.
         """
-        return self._client._call(
+        return paginate(
+            self._client,
             "audit_logs.list",
             given(
                 None,
@@ -96,6 +102,7 @@ class AuditLogs:
                 },
             ),
             AuditLogList,
+            AuditLog,
             timeout,
             max_retries,
             extra_headers,
@@ -108,7 +115,7 @@ class AsyncAuditLogs:
     def __init__(self, client: AsyncPortkey) -> None:
         self._client = client
 
-    async def list(
+    def list(
         self,
         *,
         start_time: NotGivenOr[str] = NOT_GIVEN,
@@ -130,8 +137,11 @@ class AsyncAuditLogs:
         timeout: NotGivenOr[Optional[float]] = NOT_GIVEN,
         max_retries: NotGivenOr[int] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> AuditLogList:
+    ) -> AsyncPager[AuditLog]:
         """List the audit log's records in a time range.
+
+        Await it for the first page (`.records`, `.total`); `async for` over it, or over the page,
+        yields every item of every page, fetched as needed.
 
         Parameters:
             start_time (required): Earliest record time (RFC 3339).
@@ -153,7 +163,8 @@ class AsyncAuditLogs:
 
         Every call also takes timeout (seconds), max_retries and extra_headers.
         """
-        return await self._client._call(
+        return apaginate(
+            self._client,
             "audit_logs.list",
             given(
                 None,
@@ -177,6 +188,7 @@ class AsyncAuditLogs:
                 },
             ),
             AuditLogList,
+            AuditLog,
             timeout,
             max_retries,
             extra_headers,

@@ -49,6 +49,7 @@ class UserList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": User}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]
@@ -77,6 +78,7 @@ class InviteList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": Invite}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]
@@ -161,6 +163,7 @@ class WorkspaceList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": Workspace}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]
@@ -227,6 +230,7 @@ class WorkspaceMemberList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": WorkspaceMember}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]

@@ -74,6 +74,7 @@ class APIKeyList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": APIKey}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]

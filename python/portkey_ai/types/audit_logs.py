@@ -56,8 +56,10 @@ class AuditLogList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"records": AuditLog}
-    records: Optional[List[AuditLog]]
-    total: Optional[int]
-    """Total number of records in the response"""
+    _page_items = "records"
     object: Optional[str]
     """The type of object being returned"""
+    total: Optional[int]
+    """Total number of records in the response"""
+    records: Optional[List[AuditLog]]
+    """This page's items."""

@@ -180,6 +180,7 @@ class ConfigVersionList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": ConfigVersion}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]

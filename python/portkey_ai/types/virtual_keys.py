@@ -6,32 +6,13 @@ from __future__ import annotations
 
 from .._response import GenericResponse, PortkeyObject
 from .admin import RateLimits, UsageLimits
+from .integrations import SecretMapping
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import List, Optional
 
-__all__ = [
-    "VirtualKey",
-    "VirtualKeyList",
-    "CreatedVirtualKey",
-    "SecretMapping",
-    "CreatedVirtualKeyData",
-]
-
-
-class SecretMapping(PortkeyObject):
-    """The spec's `SecretMapping`."""
-
-    __slots__ = ()
-    target_field: Optional[str]
-    """The field on the entity to populate from the secret reference."""
-    secret_reference_id: Optional[str]
-    """UUID or slug of the secret reference."""
-    secret_key: Optional[str]
-    """Override the secret_key defined on the secret reference."""
-    value_format: Optional[str]
-    """Format of the secret value."""
+__all__ = ["VirtualKey", "VirtualKeyList", "CreatedVirtualKey", "CreatedVirtualKeyData"]
 
 
 class VirtualKey(PortkeyObject):
@@ -63,6 +44,7 @@ class VirtualKeyList(PortkeyObject):
 
     __slots__ = ()
     _nested = {"data": VirtualKey}
+    _page_items = "data"
     object: Optional[str]
     """The object type: `list`."""
     total: Optional[int]

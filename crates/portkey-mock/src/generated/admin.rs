@@ -13,6 +13,7 @@ pub const USERS_RETRIEVE: Route = Route {
     path: "/admin/users/{userId}",
     action: Action::Retrieve,
     store: "users",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -34,6 +35,7 @@ pub const USERS_LIST: Route = Route {
     path: "/admin/users",
     action: Action::List,
     store: "users",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -73,6 +75,7 @@ pub const USERS_UPDATE: Route = Route {
     path: "/admin/users/{userId}",
     action: Action::Update,
     store: "users",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -100,6 +103,7 @@ pub const USERS_DELETE: Route = Route {
     path: "/admin/users/{userId}",
     action: Action::Delete,
     store: "users",
+    at_origin: false,
     hook: Some("user_delete"),
     params: &[
         Param {
@@ -121,6 +125,7 @@ pub const USERS_INVITES_CREATE: Route = Route {
     path: "/admin/users/invites",
     action: Action::Create,
     store: "invites",
+    at_origin: false,
     hook: Some("invite_create"),
     params: &[
         Param {
@@ -166,6 +171,7 @@ pub const USERS_INVITES_RETRIEVE: Route = Route {
     path: "/admin/users/invites/{inviteId}",
     action: Action::Retrieve,
     store: "invites",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -187,6 +193,7 @@ pub const USERS_INVITES_LIST: Route = Route {
     path: "/admin/users/invites",
     action: Action::List,
     store: "invites",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -232,6 +239,7 @@ pub const USERS_INVITES_DELETE: Route = Route {
     path: "/admin/users/invites/{inviteId}",
     action: Action::Delete,
     store: "invites",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -253,6 +261,7 @@ pub const USERS_INVITES_RESEND: Route = Route {
     path: "/admin/users/invites/{inviteId}/resend",
     action: Action::Custom,
     store: "invites",
+    at_origin: false,
     hook: Some("invite_resend"),
     params: &[
         Param {
@@ -274,6 +283,7 @@ pub const WORKSPACES_CREATE: Route = Route {
     path: "/admin/workspaces",
     action: Action::Create,
     store: "workspaces",
+    at_origin: false,
     hook: Some("workspace_create"),
     params: &[
         Param {
@@ -331,6 +341,7 @@ pub const WORKSPACES_RETRIEVE: Route = Route {
     path: "/admin/workspaces/{workspaceId}",
     action: Action::Retrieve,
     store: "workspaces",
+    at_origin: false,
     hook: Some("workspace_retrieve"),
     params: &[
         Param {
@@ -352,6 +363,7 @@ pub const WORKSPACES_LIST: Route = Route {
     path: "/admin/workspaces",
     action: Action::List,
     store: "workspaces",
+    at_origin: false,
     hook: Some("workspace_list"),
     params: &[
         Param {
@@ -397,6 +409,7 @@ pub const WORKSPACES_UPDATE: Route = Route {
     path: "/admin/workspaces/{workspaceId}",
     action: Action::Update,
     store: "workspaces",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -469,6 +482,7 @@ pub const WORKSPACES_DELETE: Route = Route {
     path: "/admin/workspaces/{workspaceId}",
     action: Action::Delete,
     store: "workspaces",
+    at_origin: false,
     hook: Some("workspace_delete"),
     params: &[
         Param {
@@ -490,6 +504,7 @@ pub const WORKSPACES_USERS_CREATE: Route = Route {
     path: "/admin/workspaces/{workspaceId}/users",
     action: Action::Create,
     store: "workspace_members",
+    at_origin: false,
     hook: Some("workspace_member_add"),
     params: &[
         Param {
@@ -528,6 +543,7 @@ pub const WORKSPACES_USERS_RETRIEVE: Route = Route {
     path: "/admin/workspaces/{workspaceId}/users/{userId}",
     action: Action::Retrieve,
     store: "workspace_members",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -555,6 +571,7 @@ pub const WORKSPACES_USERS_LIST: Route = Route {
     path: "/admin/workspaces/{workspaceId}/users",
     action: Action::List,
     store: "workspace_members",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -602,6 +619,7 @@ pub const WORKSPACES_USERS_UPDATE: Route = Route {
     path: "/admin/workspaces/{workspaceId}/users/{userId}",
     action: Action::Update,
     store: "workspace_members",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -635,6 +653,7 @@ pub const WORKSPACES_USERS_DELETE: Route = Route {
     path: "/admin/workspaces/{workspaceId}/users/{userId}",
     action: Action::Delete,
     store: "workspace_members",
+    at_origin: false,
     hook: None,
     params: &[
         Param {

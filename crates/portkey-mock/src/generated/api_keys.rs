@@ -13,6 +13,7 @@ pub const CREATE: Route = Route {
     path: "/api-keys/{type}/{sub-type}",
     action: Action::Create,
     store: "api_keys",
+    at_origin: false,
     hook: Some("api_key_create"),
     params: &[
         Param {
@@ -166,6 +167,7 @@ pub const LIST: Route = Route {
     path: "/api-keys",
     action: Action::List,
     store: "api_keys",
+    at_origin: false,
     hook: None,
     params: &[
         // Differs from the spec (minimum: 1): a page holds at least one key.
@@ -201,6 +203,7 @@ pub const RETRIEVE: Route = Route {
     path: "/api-keys/{id}",
     action: Action::Retrieve,
     store: "api_keys",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -222,6 +225,7 @@ pub const UPDATE: Route = Route {
     path: "/api-keys/{id}",
     action: Action::Update,
     store: "api_keys",
+    at_origin: false,
     hook: Some("api_key_update"),
     params: &[
         Param {
@@ -351,6 +355,7 @@ pub const DELETE: Route = Route {
     path: "/api-keys/{id}",
     action: Action::Delete,
     store: "api_keys",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -372,6 +377,7 @@ pub const ROTATE: Route = Route {
     path: "/api-keys/{id}/rotate",
     action: Action::Custom,
     store: "api_keys",
+    at_origin: false,
     hook: Some("api_key_rotate"),
     params: &[
         Param {

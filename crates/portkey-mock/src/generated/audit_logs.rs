@@ -12,6 +12,7 @@ pub const LIST: Route = Route {
     path: "/audit-logs",
     action: Action::List,
     store: "audit_logs",
+    at_origin: false,
     hook: Some("audit_list"),
     params: &[
         Param {

@@ -12,6 +12,7 @@ pub const CREATE: Route = Route {
     path: "/configs",
     action: Action::Create,
     store: "configs",
+    at_origin: false,
     hook: Some("config_create"),
     params: &[
         Param {
@@ -51,6 +52,7 @@ pub const RETRIEVE: Route = Route {
     path: "/configs/{slug}",
     action: Action::Retrieve,
     store: "configs",
+    at_origin: false,
     hook: Some("config_retrieve"),
     params: &[
         Param {
@@ -72,6 +74,7 @@ pub const LIST: Route = Route {
     path: "/configs",
     action: Action::List,
     store: "configs",
+    at_origin: false,
     hook: Some("config_list"),
     params: &[
         // Not in the spec: the official SDKs' list(workspace_id) filter.
@@ -94,6 +97,7 @@ pub const UPDATE: Route = Route {
     path: "/configs/{slug}",
     action: Action::Update,
     store: "configs",
+    at_origin: false,
     hook: Some("config_update"),
     params: &[
         Param {
@@ -139,6 +143,7 @@ pub const DELETE: Route = Route {
     path: "/configs/{slug}",
     action: Action::Delete,
     store: "configs",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -160,6 +165,7 @@ pub const VERSIONS_LIST: Route = Route {
     path: "/configs/{slug}/versions",
     action: Action::Custom,
     store: "configs",
+    at_origin: false,
     hook: Some("config_versions"),
     params: &[
         Param {

@@ -5,6 +5,15 @@ pub mod admin;
 pub mod api_keys;
 pub mod audit_logs;
 pub mod configs;
+pub mod guardrails;
+pub mod integrations;
+pub mod mcp_integrations;
+pub mod mcp_servers;
+pub mod model_pricing;
+pub mod policies;
+pub mod providers;
+pub mod scim;
+pub mod secret_references;
 mod shapes;
 pub mod virtual_keys;
 
@@ -44,6 +53,69 @@ pub static ROUTES: &[&Route] = &[
     &configs::UPDATE,
     &configs::DELETE,
     &configs::VERSIONS_LIST,
+    &guardrails::CREATE,
+    &guardrails::LIST,
+    &guardrails::RETRIEVE,
+    &guardrails::UPDATE,
+    &guardrails::DELETE,
+    &integrations::CREATE,
+    &integrations::LIST,
+    &integrations::RETRIEVE,
+    &integrations::UPDATE,
+    &integrations::DELETE,
+    &integrations::MODELS_LIST,
+    &integrations::MODELS_UPDATE,
+    &integrations::MODELS_DELETE,
+    &integrations::WORKSPACES_LIST,
+    &integrations::WORKSPACES_UPDATE,
+    &mcp_integrations::CREATE,
+    &mcp_integrations::LIST,
+    &mcp_integrations::RETRIEVE,
+    &mcp_integrations::UPDATE,
+    &mcp_integrations::DELETE,
+    &mcp_integrations::WORKSPACES_LIST,
+    &mcp_integrations::WORKSPACES_UPDATE,
+    &mcp_integrations::CAPABILITIES_LIST,
+    &mcp_integrations::CAPABILITIES_UPDATE,
+    &mcp_integrations::METADATA_RETRIEVE,
+    &mcp_servers::CREATE,
+    &mcp_servers::LIST,
+    &mcp_servers::RETRIEVE,
+    &mcp_servers::UPDATE,
+    &mcp_servers::DELETE,
+    &mcp_servers::TEST,
+    &mcp_servers::CAPABILITIES_LIST,
+    &mcp_servers::CAPABILITIES_UPDATE,
+    &mcp_servers::USER_ACCESS_LIST,
+    &mcp_servers::USER_ACCESS_UPDATE,
+    &mcp_servers::CONNECTIONS_LIST,
+    &mcp_servers::CONNECTIONS_DELETE,
+    &model_pricing::RETRIEVE,
+    &policies::USAGE_LIMITS_CREATE,
+    &policies::USAGE_LIMITS_LIST,
+    &policies::USAGE_LIMITS_RETRIEVE,
+    &policies::USAGE_LIMITS_UPDATE,
+    &policies::USAGE_LIMITS_DELETE,
+    &policies::USAGE_LIMITS_ENTITIES,
+    &policies::USAGE_LIMITS_RESET,
+    &policies::RATE_LIMITS_CREATE,
+    &policies::RATE_LIMITS_LIST,
+    &policies::RATE_LIMITS_RETRIEVE,
+    &policies::RATE_LIMITS_UPDATE,
+    &policies::RATE_LIMITS_DELETE,
+    &providers::CREATE,
+    &providers::LIST,
+    &providers::RETRIEVE,
+    &providers::UPDATE,
+    &providers::DELETE,
+    &scim::WORKSPACES_LIST,
+    &scim::WORKSPACES_CREATE,
+    &scim::WORKSPACES_DELETE,
+    &secret_references::CREATE,
+    &secret_references::LIST,
+    &secret_references::RETRIEVE,
+    &secret_references::UPDATE,
+    &secret_references::DELETE,
     &virtual_keys::CREATE,
     &virtual_keys::LIST,
     &virtual_keys::RETRIEVE,

@@ -3,6 +3,51 @@
 
 use crate::schema::{Field, Schema};
 
+/// The spec's `BasicParameters`.
+pub const BASIC_PARAMETERS: Schema = Schema::Object(&[]);
+
+/// The spec's `Condition`.
+pub const CONDITION: Schema = Schema::Object(&[
+    Field {
+        name: "key",
+        required: true,
+        schema: Schema::String,
+    },
+    Field {
+        name: "value",
+        required: true,
+        schema: Schema::String,
+    },
+]);
+
+/// The spec's `GlobalWorkspaceAccess`.
+pub const GLOBAL_WORKSPACE_ACCESS: Schema = Schema::Object(&[
+    Field {
+        name: "enabled",
+        required: true,
+        schema: Schema::Boolean,
+    },
+    Field {
+        name: "usage_limits",
+        required: false,
+        schema: Schema::Nullable(&Schema::Array(&USAGE_LIMITS)),
+    },
+    Field {
+        name: "rate_limits",
+        required: false,
+        schema: Schema::Nullable(&Schema::Array(&RATE_LIMITS)),
+    },
+]);
+
+/// The spec's `GroupBy`.
+pub const GROUP_BY: Schema = Schema::Object(&[
+    Field {
+        name: "key",
+        required: true,
+        schema: Schema::String,
+    },
+]);
+
 /// The spec's `InviteRole`.
 pub const INVITE_ROLE: Schema = Schema::Enum(&["admin", "member"]);
 
@@ -99,3 +144,42 @@ pub const WORKSPACE_INVITE: Schema = Schema::Object(&[
 
 /// The spec's `WorkspaceInviteRole`.
 pub const WORKSPACE_INVITE_ROLE: Schema = Schema::Enum(&["admin", "member", "manager"]);
+
+/// The spec's `WorkspaceUpdateRequest`.
+pub const WORKSPACE_UPDATE_REQUEST: Schema = Schema::Object(&[
+    Field {
+        name: "id",
+        required: true,
+        schema: Schema::String,
+    },
+    Field {
+        name: "enabled",
+        required: true,
+        schema: Schema::Boolean,
+    },
+    Field {
+        name: "usage_limits",
+        required: false,
+        schema: Schema::Nullable(&Schema::Array(&USAGE_LIMITS)),
+    },
+    Field {
+        name: "rate_limits",
+        required: false,
+        schema: Schema::Nullable(&Schema::Array(&RATE_LIMITS)),
+    },
+    Field {
+        name: "reset_usage",
+        required: false,
+        schema: Schema::Boolean,
+    },
+    Field {
+        name: "create_default_provider",
+        required: false,
+        schema: Schema::Boolean,
+    },
+    Field {
+        name: "default_provider_slug",
+        required: false,
+        schema: Schema::String,
+    },
+]);

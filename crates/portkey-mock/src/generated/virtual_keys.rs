@@ -13,6 +13,7 @@ pub const CREATE: Route = Route {
     path: "/virtual-keys",
     action: Action::Create,
     store: "virtual_keys",
+    at_origin: false,
     hook: Some("virtual_key_create"),
     params: &[
         Param {
@@ -159,6 +160,7 @@ pub const LIST: Route = Route {
     path: "/virtual-keys",
     action: Action::List,
     store: "virtual_keys",
+    at_origin: false,
     hook: None,
     params: &[
         // Differs from the spec (required: false, minimum: 0): the server defaults it, as the spec's own description says, and the official SDKs' list(workspace_id) never sends it; pages are numbered from zero.
@@ -195,6 +197,7 @@ pub const RETRIEVE: Route = Route {
     path: "/virtual-keys/{slug}",
     action: Action::Retrieve,
     store: "virtual_keys",
+    at_origin: false,
     hook: None,
     params: &[
         Param {
@@ -216,6 +219,7 @@ pub const UPDATE: Route = Route {
     path: "/virtual-keys/{slug}",
     action: Action::Update,
     store: "virtual_keys",
+    at_origin: false,
     hook: Some("virtual_key_update"),
     params: &[
         Param {
@@ -294,6 +298,7 @@ pub const DELETE: Route = Route {
     path: "/virtual-keys/{slug}",
     action: Action::Delete,
     store: "virtual_keys",
+    at_origin: false,
     hook: None,
     params: &[
         Param {

@@ -5,8 +5,17 @@
 mod api_keys;
 mod audit_logs;
 mod configs;
+mod guardrails;
+mod integrations;
 mod invites;
+mod mcp_integrations;
+mod mcp_servers;
 mod members;
+mod model_pricing;
+mod policies;
+mod providers;
+mod scim;
+mod secret_references;
 mod users;
 mod virtual_keys;
 mod workspaces;
@@ -40,6 +49,87 @@ const HOOKS: &[(&str, Hook)] = &[
     ("config_update", configs::update),
     ("config_versions", configs::versions),
     ("audit_list", audit_logs::list),
+    ("integration_create", integrations::create),
+    ("integration_list", integrations::list),
+    ("integration_update", integrations::update),
+    ("integration_delete", integrations::delete),
+    ("integration_models_list", integrations::models_list),
+    ("integration_models_update", integrations::models_update),
+    ("integration_models_delete", integrations::models_delete),
+    ("integration_workspaces_list", integrations::workspaces_list),
+    (
+        "integration_workspaces_update",
+        integrations::workspaces_update,
+    ),
+    ("provider_create", providers::create),
+    ("provider_update", providers::update),
+    ("secret_reference_create", secret_references::create),
+    ("secret_reference_list", secret_references::list),
+    ("secret_reference_update", secret_references::update),
+    ("secret_reference_delete", secret_references::delete),
+    ("model_pricing_retrieve", model_pricing::retrieve),
+    ("guardrail_create", guardrails::create),
+    ("guardrail_update", guardrails::update),
+    ("usage_limit_policy_create", policies::usage_limit_create),
+    (
+        "usage_limit_policy_retrieve",
+        policies::usage_limit_retrieve,
+    ),
+    ("usage_limit_policy_update", policies::usage_limit_update),
+    ("usage_limit_entities", policies::usage_limit_entities),
+    (
+        "usage_limit_entity_reset",
+        policies::usage_limit_entity_reset,
+    ),
+    ("rate_limit_policy_create", policies::rate_limit_create),
+    ("rate_limit_policy_retrieve", policies::rate_limit_retrieve),
+    ("rate_limit_policy_update", policies::rate_limit_update),
+    ("scim_workspace_create", scim::create),
+    ("scim_workspace_list", scim::list),
+    ("scim_workspace_delete", scim::delete),
+    ("mcp_integration_create", mcp_integrations::create),
+    ("mcp_integration_list", mcp_integrations::list),
+    ("mcp_integration_delete", mcp_integrations::delete),
+    (
+        "mcp_integration_workspaces_list",
+        mcp_integrations::workspaces_list,
+    ),
+    (
+        "mcp_integration_workspaces_update",
+        mcp_integrations::workspaces_update,
+    ),
+    (
+        "mcp_integration_capabilities_list",
+        mcp_integrations::capabilities_list,
+    ),
+    (
+        "mcp_integration_capabilities_update",
+        mcp_integrations::capabilities_update,
+    ),
+    ("mcp_integration_metadata", mcp_integrations::metadata),
+    ("mcp_server_create", mcp_servers::create),
+    ("mcp_server_list", mcp_servers::list),
+    ("mcp_server_retrieve", mcp_servers::retrieve),
+    ("mcp_server_delete", mcp_servers::delete),
+    ("mcp_server_test", mcp_servers::test),
+    (
+        "mcp_server_capabilities_list",
+        mcp_servers::capabilities_list,
+    ),
+    (
+        "mcp_server_capabilities_update",
+        mcp_servers::capabilities_update,
+    ),
+    ("mcp_server_user_access_list", mcp_servers::user_access_list),
+    (
+        "mcp_server_user_access_update",
+        mcp_servers::user_access_update,
+    ),
+    ("mcp_server_connections_list", mcp_servers::connections_list),
+    (
+        "mcp_server_connections_delete",
+        mcp_servers::connections_delete,
+    ),
 ];
 
 pub fn find(name: &str) -> Option<Hook> {
@@ -56,6 +146,7 @@ pub fn find(name: &str) -> Option<Hook> {
 pub fn after_write(stores: &mut Stores) {
     members::sync(stores);
     configs::sync(stores);
+    scim::sync(stores);
 }
 
 /// Store names the hooks share (the overlay's `mock.store`).
@@ -69,6 +160,10 @@ pub mod stores {
     pub const CONFIGS: &str = "configs";
     /// Kept by the config hooks; no route stores into it directly.
     pub const CONFIG_VERSIONS: &str = "config_versions";
+    pub const INTEGRATIONS: &str = "integrations";
+    pub const PROVIDERS: &str = "providers";
+    pub const USAGE_LIMIT_POLICIES: &str = "usage_limit_policies";
+    pub const SCIM_WORKSPACES: &str = "scim_workspaces";
 }
 
 /// A fixture object of `store` as stored, with that store's defaults.
@@ -84,6 +179,7 @@ pub fn from_fixture(
         stores::INVITES => invites::from_fixture(fields),
         stores::WORKSPACES => workspaces::from_fixture(fields),
         stores::CONFIGS => configs::from_fixture(stores, fields),
+        stores::USAGE_LIMIT_POLICIES => policies::usage_limit_from_fixture(fields),
         _ => Ok(Record::new(fields)),
     }
 }

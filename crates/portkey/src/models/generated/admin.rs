@@ -81,6 +81,7 @@ impl From<UserList> for Value {
 
 impl Page for UserList {
     type Item = User;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total
@@ -170,6 +171,7 @@ impl From<InviteList> for Value {
 
 impl Page for InviteList {
     type Item = Invite;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total
@@ -280,6 +282,7 @@ impl From<WorkspaceList> for Value {
 
 impl Page for WorkspaceList {
     type Item = Workspace;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total
@@ -417,6 +420,7 @@ impl From<WorkspaceMemberList> for Value {
 
 impl Page for WorkspaceMemberList {
     type Item = WorkspaceMember;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total

@@ -118,6 +118,7 @@ impl From<ApiKeyList> for Value {
 
 impl Page for ApiKeyList {
     type Item = ApiKey;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::models::enums::open_enum;
+use crate::pagination::Page;
 
 open_enum!(
     /// The values of `AuditLogList.object`.
@@ -15,14 +16,15 @@ open_enum!(
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AuditLogList {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub records: Option<Vec<AuditLog>>,
-    /// Total number of records in the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
     /// The type of object being returned
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<AuditLogListObject>,
+    /// Total number of records in the response
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// This page's items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<AuditLog>>,
     /// Fields this version of the SDK does not know, kept as the server sent them.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -31,6 +33,19 @@ pub struct AuditLogList {
 impl From<AuditLogList> for Value {
     fn from(model: AuditLogList) -> Value {
         serde_json::to_value(model).expect("a model serialises to JSON")
+    }
+}
+
+impl Page for AuditLogList {
+    type Item = AuditLog;
+    const ITEMS: &'static str = "records";
+
+    fn total(&self) -> Option<i64> {
+        self.total
+    }
+
+    fn into_items(self) -> Vec<AuditLog> {
+        self.records.unwrap_or_default()
     }
 }
 

@@ -233,6 +233,7 @@ impl From<ConfigVersionList> for Value {
 
 impl Page for ConfigVersionList {
     type Item = ConfigVersion;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total

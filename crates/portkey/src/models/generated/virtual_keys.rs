@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::models::enums::open_enum;
 use crate::pagination::Page;
 use super::admin::{RateLimits, UsageLimits};
+use super::integrations::SecretMapping;
 
 open_enum!(
     /// The values of `VirtualKey.status`.
@@ -89,6 +90,7 @@ impl From<VirtualKeyList> for Value {
 
 impl Page for VirtualKeyList {
     type Item = VirtualKey;
+    const ITEMS: &'static str = "data";
 
     fn total(&self) -> Option<i64> {
         self.total
@@ -114,38 +116,6 @@ pub struct CreatedVirtualKey {
 
 impl From<CreatedVirtualKey> for Value {
     fn from(model: CreatedVirtualKey) -> Value {
-        serde_json::to_value(model).expect("a model serialises to JSON")
-    }
-}
-
-open_enum!(
-    /// The values of `SecretMapping.value_format`.
-    SecretMappingValueFormat { Json => "json", String => "string" }
-);
-
-/// The spec's `SecretMapping`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SecretMapping {
-    /// The field on the entity to populate from the secret reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_field: Option<String>,
-    /// UUID or slug of the secret reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret_reference_id: Option<String>,
-    /// Override the secret_key defined on the secret reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
-    /// Format of the secret value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_format: Option<SecretMappingValueFormat>,
-    /// Fields this version of the SDK does not know, kept as the server sent them.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl From<SecretMapping> for Value {
-    fn from(model: SecretMapping) -> Value {
         serde_json::to_value(model).expect("a model serialises to JSON")
     }
 }

@@ -2,7 +2,7 @@
 //! `/admin`: the organisation's users, invites, workspaces and workspace members.
 
 use super::shapes::*;
-use crate::operation::{Field, Location, Method, Operation, Param, Shape};
+use crate::operation::{Base, Field, Location, Method, Operation, Param, Shape};
 
 /// Retrieve a user of the organisation.
 ///
@@ -25,6 +25,7 @@ pub const USERS_RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve a user of the organisation.",
+    base: Base::BaseUrl,
 };
 
 /// List the organisation's users, one page at a time, with the total count.
@@ -75,6 +76,7 @@ pub const USERS_LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List the organisation's users, one page at a time, with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Change a user's organisation role.
@@ -107,6 +109,7 @@ pub const USERS_UPDATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Change a user's organisation role.",
+    base: Base::BaseUrl,
 };
 
 /// Remove a user from the organisation.
@@ -130,6 +133,7 @@ pub const USERS_DELETE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Remove a user from the organisation.",
+    base: Base::BaseUrl,
 };
 
 /// Invite someone to the organisation; the answer holds the invite link.
@@ -186,6 +190,7 @@ pub const USERS_INVITES_CREATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Invite someone to the organisation; the answer holds the invite link.",
+    base: Base::BaseUrl,
 };
 
 /// Retrieve an invite and its status.
@@ -209,6 +214,7 @@ pub const USERS_INVITES_RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve an invite and its status.",
+    base: Base::BaseUrl,
 };
 
 /// List invites, one page at a time, with the total count.
@@ -268,6 +274,7 @@ pub const USERS_INVITES_LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List invites, one page at a time, with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Withdraw an invite.
@@ -291,6 +298,7 @@ pub const USERS_INVITES_DELETE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Withdraw an invite.",
+    base: Base::BaseUrl,
 };
 
 /// Send a pending invite again; the answer holds its link.
@@ -314,6 +322,7 @@ pub const USERS_INVITES_RESEND: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Send a pending invite again; the answer holds its link.",
+    base: Base::BaseUrl,
 };
 
 /// Create a workspace.
@@ -388,6 +397,7 @@ pub const WORKSPACES_CREATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Create a workspace.",
+    base: Base::BaseUrl,
 };
 
 /// Retrieve a workspace with its members.
@@ -411,6 +421,7 @@ pub const WORKSPACES_RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve a workspace with its members.",
+    base: Base::BaseUrl,
 };
 
 /// List workspaces, one page at a time, with the total count.
@@ -470,6 +481,7 @@ pub const WORKSPACES_LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List workspaces, one page at a time, with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Update a workspace's name, description, defaults or limits.
@@ -559,6 +571,7 @@ pub const WORKSPACES_UPDATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Update a workspace's name, description, defaults or limits.",
+    base: Base::BaseUrl,
 };
 
 /// Delete a workspace.
@@ -582,6 +595,7 @@ pub const WORKSPACES_DELETE: Operation = Operation {
     rules: &[],
     extra_body: true,
     summary: "Delete a workspace.",
+    base: Base::BaseUrl,
 };
 
 /// Add existing users to a workspace, each with a role.
@@ -625,6 +639,7 @@ pub const WORKSPACES_USERS_CREATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Add existing users to a workspace, each with a role.",
+    base: Base::BaseUrl,
 };
 
 /// Retrieve a user's membership of a workspace.
@@ -657,6 +672,7 @@ pub const WORKSPACES_USERS_RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve a user's membership of a workspace.",
+    base: Base::BaseUrl,
 };
 
 /// List a workspace's members, one page at a time, with the total count.
@@ -718,6 +734,7 @@ pub const WORKSPACES_USERS_LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List a workspace's members, one page at a time, with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Change a member's workspace role.
@@ -759,6 +776,7 @@ pub const WORKSPACES_USERS_UPDATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Change a member's workspace role.",
+    base: Base::BaseUrl,
 };
 
 /// Remove a member from a workspace.
@@ -791,4 +809,5 @@ pub const WORKSPACES_USERS_DELETE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Remove a member from a workspace.",
+    base: Base::BaseUrl,
 };

@@ -2,7 +2,7 @@
 //! `/api-keys`: organisation and workspace API keys.
 
 use super::shapes::*;
-use crate::operation::{Field, Location, Method, Operation, Param, Rule, Shape};
+use crate::operation::{Base, Field, Location, Method, Operation, Param, Rule, Shape};
 
 /// Create an API key. The answer holds the full secret, shown only this once.
 ///
@@ -196,6 +196,7 @@ pub const CREATE: Operation = Operation {
     ],
     extra_body: true,
     summary: "Create an API key. The answer holds the full secret, shown only this once.",
+    base: Base::BaseUrl,
 };
 
 /// List API keys, one page at a time, with the total count.
@@ -239,6 +240,7 @@ pub const LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List API keys, one page at a time, with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Retrieve an API key; its secret is shown masked.
@@ -262,6 +264,7 @@ pub const RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve an API key; its secret is shown masked.",
+    base: Base::BaseUrl,
 };
 
 /// Update an API key's name, limits, scopes, defaults, expiry or rotation policy.
@@ -423,6 +426,7 @@ pub const UPDATE: Operation = Operation {
     rules: &[],
     extra_body: true,
     summary: "Update an API key's name, limits, scopes, defaults, expiry or rotation policy.",
+    base: Base::BaseUrl,
 };
 
 /// Delete an API key.
@@ -446,6 +450,7 @@ pub const DELETE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Delete an API key.",
+    base: Base::BaseUrl,
 };
 
 /// Rotate an API key: a new secret, the old one valid for a transition period.
@@ -478,4 +483,5 @@ pub const ROTATE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Rotate an API key: a new secret, the old one valid for a transition period.",
+    base: Base::BaseUrl,
 };

@@ -3,6 +3,51 @@
 
 use crate::operation::{Field, Shape};
 
+/// The spec's `BasicParameters`.
+pub const BASIC_PARAMETERS: Shape = Shape::Object(&[]);
+
+/// The spec's `Condition`.
+pub const CONDITION: Shape = Shape::Object(&[
+    Field {
+        name: "key",
+        required: true,
+        shape: Shape::String,
+    },
+    Field {
+        name: "value",
+        required: true,
+        shape: Shape::String,
+    },
+]);
+
+/// The spec's `GlobalWorkspaceAccess`.
+pub const GLOBAL_WORKSPACE_ACCESS: Shape = Shape::Object(&[
+    Field {
+        name: "enabled",
+        required: true,
+        shape: Shape::Boolean,
+    },
+    Field {
+        name: "usage_limits",
+        required: false,
+        shape: Shape::Nullable(&Shape::Array(&USAGE_LIMITS)),
+    },
+    Field {
+        name: "rate_limits",
+        required: false,
+        shape: Shape::Nullable(&Shape::Array(&RATE_LIMITS)),
+    },
+]);
+
+/// The spec's `GroupBy`.
+pub const GROUP_BY: Shape = Shape::Object(&[
+    Field {
+        name: "key",
+        required: true,
+        shape: Shape::String,
+    },
+]);
+
 /// The spec's `InviteRole`.
 pub const INVITE_ROLE: Shape = Shape::Enum(&["admin", "member"]);
 
@@ -99,3 +144,42 @@ pub const WORKSPACE_INVITE: Shape = Shape::Object(&[
 
 /// The spec's `WorkspaceInviteRole`.
 pub const WORKSPACE_INVITE_ROLE: Shape = Shape::Enum(&["admin", "member", "manager"]);
+
+/// The spec's `WorkspaceUpdateRequest`.
+pub const WORKSPACE_UPDATE_REQUEST: Shape = Shape::Object(&[
+    Field {
+        name: "id",
+        required: true,
+        shape: Shape::String,
+    },
+    Field {
+        name: "enabled",
+        required: true,
+        shape: Shape::Boolean,
+    },
+    Field {
+        name: "usage_limits",
+        required: false,
+        shape: Shape::Nullable(&Shape::Array(&USAGE_LIMITS)),
+    },
+    Field {
+        name: "rate_limits",
+        required: false,
+        shape: Shape::Nullable(&Shape::Array(&RATE_LIMITS)),
+    },
+    Field {
+        name: "reset_usage",
+        required: false,
+        shape: Shape::Boolean,
+    },
+    Field {
+        name: "create_default_provider",
+        required: false,
+        shape: Shape::Boolean,
+    },
+    Field {
+        name: "default_provider_slug",
+        required: false,
+        shape: Shape::String,
+    },
+]);

@@ -2,7 +2,7 @@
 //! `/virtual-keys`: provider credentials stored by Portkey.
 
 use super::shapes::*;
-use crate::operation::{Field, Location, Method, Operation, Param, Shape};
+use crate::operation::{Base, Field, Location, Method, Operation, Param, Shape};
 
 /// Create a virtual key. The answer holds its slug.
 ///
@@ -186,6 +186,7 @@ pub const CREATE: Operation = Operation {
     rules: &[],
     extra_body: true,
     summary: "Create a virtual key. The answer holds its slug.",
+    base: Base::BaseUrl,
 };
 
 /// List virtual keys with the total count.
@@ -230,6 +231,7 @@ pub const LIST: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "List virtual keys with the total count.",
+    base: Base::BaseUrl,
 };
 
 /// Retrieve a virtual key.
@@ -253,6 +255,7 @@ pub const RETRIEVE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Retrieve a virtual key.",
+    base: Base::BaseUrl,
 };
 
 /// Update a virtual key.
@@ -351,6 +354,7 @@ pub const UPDATE: Operation = Operation {
     rules: &[],
     extra_body: true,
     summary: "Update a virtual key.",
+    base: Base::BaseUrl,
 };
 
 /// Delete a virtual key.
@@ -374,4 +378,5 @@ pub const DELETE: Operation = Operation {
     rules: &[],
     extra_body: false,
     summary: "Delete a virtual key.",
+    base: Base::BaseUrl,
 };

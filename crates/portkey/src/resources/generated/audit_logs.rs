@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use crate::client::{Client, RequestOptions, to_params};
 use crate::error::Result;
-use crate::models::AuditLogList;
+use crate::models::{AuditLog, AuditLogList};
 use crate::models::enums::open_enum;
 use crate::ops::audit_logs as ops;
+use crate::pagination::Paginator;
 
 open_enum!(
     /// `method` of [`ListAuditLogs`]: Only requests with this HTTP method.
@@ -204,5 +205,20 @@ impl AuditLogs<'_> {
     ) -> Result<AuditLogList> {
         let params = to_params(params);
         self.client.call(&ops::LIST, params, options).await?.json()
+    }
+
+    /// Every item of every page of [`Self::list`], fetched a page at a time as the stream is read; starts at `current_page` (else 0). A failed page ends the stream with its error.
+    pub fn list_all(&self, params: &ListAuditLogs) -> Paginator<AuditLog> {
+        self.list_all_with_options(params, &RequestOptions::default())
+    }
+
+    /// [`Self::list_all`] with per-call options, used for every page.
+    pub fn list_all_with_options(
+        &self,
+        params: &ListAuditLogs,
+        options: &RequestOptions,
+    ) -> Paginator<AuditLog> {
+        let params = to_params(params);
+        Paginator::new::<AuditLogList>(self.client, &ops::LIST, params, options)
     }
 }
