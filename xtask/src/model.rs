@@ -442,7 +442,12 @@ fn param(
             location: extra.location,
             required: false,
             doc: p.doc,
-            deviation: Some(format!("Not in the spec: {}.", extra.why)),
+            deviation: Some(
+                format!("Not in the spec: {}.", extra.why.trim())
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
         });
     }
     let index = match found[..] {
@@ -483,11 +488,14 @@ fn param(
                 "{wire}: deviates names neither required nor schema"
             ));
         }
-        deviation = Some(format!(
+        // One line: it becomes a `//` comment beside the descriptor, and a nested schema patch
+        // (`{items: {type: object}}`) shows over several lines otherwise.
+        let text = format!(
             "Differs from the spec ({}): {}.",
             said.join(", "),
-            d.why
-        ));
+            d.why.trim()
+        );
+        deviation = Some(text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     Ok(Param {
         shape: derive(spec, shape_schema, &p.name, named)?,
@@ -701,6 +709,27 @@ params:
   - {name: page, doc: d, deviates: {why: w, schema: {type: integer}}}
 ";
         assert!(resolve_one(repeat).unwrap_err().contains("already says"));
+
+        // The text becomes a `//` comment in generated Rust: it must stay on one line, however
+        // the overlay spells it.
+        let multi_line = "name: keys.get
+spec: GET /keys/{id}
+summary: s
+params:
+  - {name: id, doc: d}
+  - name: page
+    doc: d
+    deviates:
+      why: |
+        first line
+        second line
+      schema: {minimum: 0}
+";
+        let op = resolve_one(multi_line).unwrap();
+        assert_eq!(
+            op.params[1].deviation.as_deref(),
+            Some("Differs from the spec (minimum: 0): first line second line.")
+        );
     }
 
     #[test]
