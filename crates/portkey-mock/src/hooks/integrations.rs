@@ -11,7 +11,7 @@ use crate::audit::ORGANISATION_ID;
 use crate::engine::generic::{stamp, touch, Ctx};
 use crate::engine::store::{Record, Stores};
 use crate::errors::{ApiError, ApiResult};
-use crate::secrets::mask;
+use crate::secrets::{check_secret_mappings, mask};
 use crate::slugs::{slugify_or, unique_slug};
 use serde_json::{json, Map, Value};
 
@@ -36,34 +36,6 @@ fn masked_configurations(raw: &Map<String, Value>) -> Map<String, Value> {
             _ => (field.clone(), value.clone()),
         })
         .collect()
-}
-
-/// Target fields must be "key" or "configurations.<field>", each at most once.
-fn check_secret_mappings(fields: &Map<String, Value>) -> Result<(), ApiError> {
-    let Some(mappings) = fields.get("secret_mappings").and_then(Value::as_array) else {
-        return Ok(());
-    };
-    let mut seen = Vec::new();
-    for (i, mapping) in mappings.iter().enumerate() {
-        let target = mapping["target_field"].as_str().unwrap_or_default();
-        let path = format!("secret_mappings[{i}].target_field");
-        let valid = target == "key"
-            || target
-                .strip_prefix("configurations.")
-                .is_some_and(|f| !f.is_empty());
-        if !valid {
-            return Err(ApiError::bad_request(format!(
-                "\"{path}\" must be \"key\" or \"configurations.<field>\" (got {target:?})"
-            )));
-        }
-        if seen.contains(&target) {
-            return Err(ApiError::bad_request(format!(
-                "\"{path}\" repeats {target:?}; each target_field must be unique"
-            )));
-        }
-        seen.push(target);
-    }
-    Ok(())
 }
 
 /// Applies create or update fields: the key and the raw configurations are kept hidden and
@@ -141,7 +113,7 @@ fn default_provider(
 /// there (slug `default_provider_slug`, else the integration's). Answers `{id, slug}`.
 pub fn create(ctx: &mut Ctx<'_>) -> ApiResult {
     let fields = ctx.input.body.clone();
-    check_secret_mappings(&fields)?;
+    check_secret_mappings(&fields, "configurations")?;
     let existing = ctx.stores.all(ctx.store());
     let slug = match fields.get("slug").and_then(Value::as_str) {
         Some(slug) if existing.iter().any(|i| i.str("slug") == slug) => {
@@ -303,7 +275,7 @@ fn summary(integration: &Record) -> Value {
 /// `integration_update`: sets the fields sent, the key and configurations as create does.
 pub fn update(ctx: &mut Ctx<'_>) -> ApiResult {
     let changes = ctx.input.body.clone();
-    check_secret_mappings(&changes)?;
+    check_secret_mappings(&changes, "configurations")?;
     let integration = ctx.find_mut()?;
     apply(integration, changes);
     touch(integration);

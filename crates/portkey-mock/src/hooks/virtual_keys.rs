@@ -4,6 +4,7 @@
 use crate::engine::generic::Ctx;
 use crate::engine::store::Record;
 use crate::errors::{ApiError, ApiResult};
+use crate::secrets::check_secret_mappings;
 use crate::slugs::{slugify, unique_slug};
 use crate::time;
 use serde_json::{json, Map, Value};
@@ -61,35 +62,6 @@ fn check_key_source(key: &Record) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Target fields must be "key" or "model_config.<field>", each at most once (the spec says
-/// so in the field's description).
-fn check_secret_mappings(fields: &Map<String, Value>) -> Result<(), ApiError> {
-    let Some(mappings) = fields.get("secret_mappings").and_then(Value::as_array) else {
-        return Ok(());
-    };
-    let mut seen = Vec::new();
-    for (i, mapping) in mappings.iter().enumerate() {
-        let target = mapping["target_field"].as_str().unwrap_or_default();
-        let path = format!("secret_mappings[{i}].target_field");
-        let valid = target == "key"
-            || target
-                .strip_prefix("model_config.")
-                .is_some_and(|f| !f.is_empty());
-        if !valid {
-            return Err(ApiError::bad_request(format!(
-                "\"{path}\" must be \"key\" or \"model_config.<field>\" (got {target:?})"
-            )));
-        }
-        if seen.contains(&target) {
-            return Err(ApiError::bad_request(format!(
-                "\"{path}\" repeats {target:?}; each target_field must be unique"
-            )));
-        }
-        seen.push(target);
-    }
-    Ok(())
-}
-
 /// Fills the fields a stored virtual key always has; values already present win.
 fn with_defaults(mut fields: Map<String, Value>) -> Map<String, Value> {
     let defaults = [
@@ -128,7 +100,7 @@ pub fn from_fixture(mut fields: Map<String, Value>) -> Result<Record, String> {
 /// `virtual_key_create`: answers `{"success": true, "data": {"slug"}}`.
 pub fn create(ctx: &mut Ctx<'_>) -> ApiResult {
     let fields = ctx.input.body.clone();
-    check_secret_mappings(&fields)?;
+    check_secret_mappings(&fields, "model_config")?;
     let base = slugify(
         fields
             .get("name")
@@ -150,7 +122,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> ApiResult {
 /// a provider key source is refused and changes nothing.
 pub fn update(ctx: &mut Ctx<'_>) -> ApiResult {
     let changes = ctx.input.body.clone();
-    check_secret_mappings(&changes)?;
+    check_secret_mappings(&changes, "model_config")?;
     let key = ctx.find_mut()?;
     let mut updated = key.clone();
     apply(&mut updated, changes);
