@@ -39,11 +39,22 @@ class InvalidParameterError extends PortkeyError {
   }
 }
 
+/**
+ * A job a helper waited on (`logs.exports.waitForCompletion`) ended in a failed state. `body` is
+ * its final object, as the last poll answered it.
+ */
+class JobFailedError extends PortkeyError {
+  constructor(message, body) {
+    super(message);
+    this.body = body;
+  }
+}
+
 const classes = {
   PortkeyError, APIError, APIStatusError, BadRequestError, AuthenticationError,
   PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
   InternalServerError, APIConnectionError, APITimeoutError, APIResponseValidationError,
-  InvalidParameterError,
+  InvalidParameterError, JobFailedError,
 };
 // `err.name` reads as the class name in stack traces and console.log.
 for (const [name, cls] of Object.entries(classes)) {
@@ -107,6 +118,7 @@ function parseBody(text) {
 function fromOutcome(o) {
   const Cls = classes[o.kind] || PortkeyError;
   if (Cls === InvalidParameterError) return new InvalidParameterError(o.message, o.param);
+  if (Cls === JobFailedError) return new JobFailedError(o.message, parseBody(o.body));
   if (!(Cls.prototype instanceof APIError)) return new Cls(o.message);
   return new Cls(o.message, {
     status: o.status || undefined,

@@ -10,6 +10,9 @@ import { startMock, repoDir, API_KEY } from './helpers.mjs';
 
 const { cases } = JSON.parse(readFileSync(path.join(repoDir, 'tests', 'generated', 'wire_cases.json'), 'utf8'));
 
+/** The kinds of bad call tests/README.md describes; an unknown one fails the case. */
+const PROBLEMS = new Set(['missing', 'wrong_type', 'required_when', 'reversed', 'whole_and_fields', 'required_without']);
+
 /** Parameter names in `param` are the core's; Node spells a few settings differently. */
 const nodeParam = { base_url: 'baseURL', max_retries: 'maxRetries', api_key: 'apiKey' };
 
@@ -83,7 +86,10 @@ for (const c of cases) {
         await mock.reset();
         const err = await outcome(() => method(c.node)(bad.params));
         const what = `${c.op} ${bad.problem} ${bad.param}`;
+        assert.ok(PROBLEMS.has(bad.problem), `${what}: unknown problem kind (tests/README.md)`);
         assert.ok(err, `${what}: accepted`);
+        if (bad.problem === 'reversed') assert.match(err.message, /is after/, `${what}: ${err.message}`);
+        if (bad.problem === 'whole_and_fields') assert.match(err.message, /is the whole body/, `${what}: ${err.message}`);
         assert.equal(err.constructor, InvalidParameterError, `${what}: ${err.name}: ${err.message}`);
         assert.ok(err instanceof PortkeyError);
         assert.equal(err.param, nodeParam[bad.param] ?? bad.param, `${what}: ${err.message}`);

@@ -17,9 +17,13 @@ def default(value: Any) -> Any:
     import enum
 
     if isinstance(value, datetime.datetime):
-        # RFC 3339 needs an offset: a naive datetime is local time, as Python reads it.
+        # RFC 3339 needs an offset, and guessing one (local time? UTC?) would move the instant
+        # silently: a naive datetime is refused (InvalidParameterError naming the parameter).
         if value.tzinfo is None or value.utcoffset() is None:
-            value = value.astimezone()
+            raise ValueError(
+                "is a naive datetime (no time zone): pass an aware one, "
+                "e.g. datetime.now(timezone.utc), or an RFC 3339 string"
+            )
         text = value.isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
     if isinstance(value, datetime.date):

@@ -150,6 +150,17 @@ class InvalidParameterError(PortkeyError, ValueError, TypeError):
         self.param = param
 
 
+class JobFailedError(PortkeyError):
+    """A job a helper waited on (`logs.exports.wait`) ended in a failed state (an export
+    `failed` or `stopped`); `body` is its final object, as the last poll answered it."""
+
+    body: Any
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
 _CLASSES: Dict[str, type[PortkeyError]] = {
     cls.__name__: cls
     for cls in (
@@ -168,6 +179,7 @@ _CLASSES: Dict[str, type[PortkeyError]] = {
         APITimeoutError,
         APIResponseValidationError,
         InvalidParameterError,
+        JobFailedError,
     )
 }
 
@@ -230,6 +242,8 @@ def from_outcome(outcome: Outcome) -> PortkeyError:
         # Per-call headers are `extra_headers` in Python (`headers` in the core and in Node).
         param = "extra_headers" if detail == "headers" else detail or ""
         return InvalidParameterError(message, param=param)
+    if cls is JobFailedError:
+        return JobFailedError(message, body=_body(body))
     if cls is APIResponseValidationError:
         raw = body.decode("utf-8", "replace") if body is not None else None
         return APIResponseValidationError(message, status_code=status or 0, body=raw)

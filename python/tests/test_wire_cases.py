@@ -33,6 +33,9 @@ def _async_sample() -> List[Dict[str, Any]]:
 
 ASYNC_CASES = _async_sample()
 
+# The kinds of bad call tests/README.md describes; an unknown one fails the case.
+PROBLEMS = {"missing", "wrong_type", "required_when", "reversed", "whole_and_fields", "required_without"}
+
 
 def method_of(client: Any, op: str) -> Any:
     target = client
@@ -89,10 +92,15 @@ async def run_case(case: Dict[str, Any], mock: Mock, asynchronous: bool) -> None
     assert recorded(mock) == case["expect"], case["op"]
 
     for bad in case["bad"]:
+        assert bad["problem"] in PROBLEMS, (case["op"], bad["problem"])
         mock.reset()
         with pytest.raises(portkey_ai.InvalidParameterError) as info:
             await call(client, case["op"], bad["params"], asynchronous)
         assert info.value.param == bad["param"], (case["op"], bad["problem"], info.value)
+        if bad["problem"] == "reversed":
+            assert "is after" in str(info.value), (case["op"], info.value)
+        if bad["problem"] == "whole_and_fields":
+            assert "is the whole body" in str(info.value), (case["op"], info.value)
         assert mock.count() == 0, (case["op"], bad)
 
 

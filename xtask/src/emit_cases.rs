@@ -25,6 +25,8 @@ pub fn files(resources: &[Resource], named: &Named) -> Vec<(String, String)> {
     let cases: Vec<J> = resources
         .iter()
         .flat_map(|r| &r.operations)
+        // A helper sends its polled operation's requests, whose cases those are.
+        .filter(|op| op.helper.is_none())
         .map(|op| case(op, named))
         .collect();
     let mut out = String::from(
@@ -42,6 +44,8 @@ enum J {
     Null,
     Bool(bool),
     Int(i64),
+    /// A number with a fraction (whole numbers are `Int`: the core sends them so).
+    Num(f64),
     Str(String),
     Arr(Vec<J>),
     Obj(Vec<(String, J)>),
@@ -63,6 +67,9 @@ impl J {
             }
             J::Int(n) => {
                 let _ = write!(out, "{n}");
+            }
+            J::Num(n) => {
+                let _ = write!(out, "{n:?}");
             }
             J::Str(s) => quote(s, out),
             J::Arr(items) => {
@@ -134,6 +141,7 @@ impl J {
         match self {
             J::Str(s) => s.clone(),
             J::Int(n) => n.to_string(),
+            J::Num(n) => format!("{n:?}"),
             J::Bool(b) => b.to_string(),
             other => panic!("{other:?} has no text form in a URL"),
         }
@@ -207,6 +215,7 @@ fn sample(shape: &Shape, name: &str, place: Place, named: &Named) -> J {
             let n = min.unwrap_or(1);
             J::Int(max.map_or(n, |max| n.min(max)))
         }
+        Shape::Number { min, max } => number_sample(*min, *max),
         Shape::Boolean => J::Bool(true),
         Shape::Enum(values) => J::Str(values[0].clone()),
         Shape::Array(item) => J::Arr(vec![sample(item, name, place, named)]),
@@ -233,6 +242,36 @@ fn sample(shape: &Shape, name: &str, place: Place, named: &Named) -> J {
     }
 }
 
+/// A number with a fraction, so every runner must send it as a float: the minimum plus a half
+/// (or 1.5), kept within the maximum; a range too narrow for that gives its minimum.
+fn number_sample(min: Option<f64>, max: Option<f64>) -> J {
+    let n = min.map_or(1.5, |m| m.floor() + 0.5);
+    let n = match (min, max) {
+        (_, Some(max)) if n > max => (min.unwrap_or(max - 1.0) + max) / 2.0,
+        _ => n,
+    };
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        J::Int(n as i64)
+    } else {
+        J::Num(n)
+    }
+}
+
+/// A value of `shape` (a date-time or a number) after `than`.
+fn after(shape: &Shape, than: &J, named: &Named) -> Option<J> {
+    match (resolve(shape, named), than) {
+        (Shape::Nullable(inner), _) => after(inner, than, named),
+        (Shape::DateTime, J::Str(s)) if s.len() >= 4 => {
+            // A year later: "2030-..." -> "2031-...".
+            let year: i64 = s[..4].parse().ok()?;
+            Some(J::Str(format!("{}{}", year + 1, &s[4..])))
+        }
+        (Shape::Integer { .. } | Shape::Number { .. }, J::Int(n)) => Some(J::Int(n + 1)),
+        (Shape::Number { .. }, J::Num(n)) => Some(J::Num(n + 1.0)),
+        _ => None,
+    }
+}
+
 fn free_form() -> J {
     J::Obj(vec![("key".to_owned(), J::str("value"))])
 }
@@ -244,7 +283,7 @@ fn wrong(shape: &Shape, named: &Named) -> Option<J> {
         Shape::String | Shape::Email | Shape::DateTime | Shape::Enum(_) => {
             Some(J::Int(NOT_A_STRING))
         }
-        Shape::Integer { .. } => Some(J::str("one")),
+        Shape::Integer { .. } | Shape::Number { .. } => Some(J::str("one")),
         Shape::Boolean => Some(J::str("yes")),
         Shape::Array(_) => Some(J::str("not a list")),
         Shape::Object(_) => Some(J::str("not an object")),
@@ -257,14 +296,17 @@ fn place(p: &Param) -> Place {
     match p.location {
         Location::Path => Place::Path,
         Location::Query => Place::Query,
-        Location::Body => Place::Body,
+        Location::Body | Location::Whole => Place::Body,
     }
 }
 
 fn case(op: &Operation, named: &Named) -> J {
+    // A whole-body parameter is the other way to give the body: the call gives the fields,
+    // and giving both is a bad call (`whole_and_fields`).
     let params: Vec<(String, J)> = op
         .params
         .iter()
+        .filter(|p| p.location != Location::Whole)
         .map(|p| (p.name.clone(), sample(&p.shape, &p.name, place(p), named)))
         .collect();
     let value = |p: &Param| {
@@ -339,27 +381,64 @@ fn case(op: &Operation, named: &Named) -> J {
             bad.push(bad_case("wrong_type", &p.name, replaced));
         }
     }
+    for p in op.params.iter().filter(|p| p.location == Location::Whole) {
+        let mut both = params.clone();
+        both.push((
+            p.name.clone(),
+            sample(&p.shape, &p.name, Place::Body, named),
+        ));
+        bad.push(bad_case("whole_and_fields", &p.name, both));
+    }
     for rule in &op.rules {
-        let Rule::RequiredWhen {
-            param,
-            when,
-            equals,
-        } = rule;
-        let given = without(param)
-            .into_iter()
-            .map(|(n, v)| {
-                let v = if n == *when { J::str(equals) } else { v };
-                (n, v)
-            })
-            .collect();
-        bad.push(bad_case("required_when", param, given));
+        match rule {
+            Rule::RequiredWhen {
+                param,
+                when,
+                equals,
+            } => {
+                let given = without(param)
+                    .into_iter()
+                    .map(|(n, v)| {
+                        let v = if n == *when { J::str(equals) } else { v };
+                        (n, v)
+                    })
+                    .collect();
+                bad.push(bad_case("required_when", param, given));
+            }
+            // The field left out, the whole body not given either.
+            Rule::RequiredWithout { param, .. } => {
+                bad.push(bad_case("required_without", param, without(param)));
+            }
+            Rule::Ordered { min, max } => {
+                // `min` after `max`: the samples of both (equal for date-times, an allowed
+                // range), with `min` moved past `max`'s.
+                let Some(high) = params.iter().find(|(n, _)| n == max).map(|(_, v)| v) else {
+                    continue;
+                };
+                let Some(low_param) = op.params.iter().find(|p| &p.name == min) else {
+                    continue;
+                };
+                let Some(later) = after(&low_param.shape, high, named) else {
+                    continue;
+                };
+                let given = params
+                    .iter()
+                    .map(|(n, v)| {
+                        let v = if n == min { later.clone() } else { v.clone() };
+                        (n.clone(), v)
+                    })
+                    .collect();
+                bad.push(bad_case("reversed", min, given));
+            }
+        }
     }
 
     let mut fields = vec![
         ("op".to_owned(), J::str(&op.name)),
         ("node".to_owned(), J::str(&op.node)),
     ];
-    if let Some(positional) = &op.positional {
+    // The first positional parameter: runners call `method(value, rest)`.
+    if let Some(positional) = op.positional.first() {
         fields.push(("positional".to_owned(), J::str(positional)));
     }
     fields.push(("params".to_owned(), J::Obj(params.clone())));
@@ -441,6 +520,97 @@ mod tests {
             Some(J::Int(NOT_A_STRING))
         );
         assert_eq!(wrong(&Shape::Any, &named), None);
+    }
+
+    #[test]
+    fn number_samples_have_a_fraction_within_the_bounds() {
+        let named = Named::default();
+        let num = |min, max| sample(&Shape::Number { min, max }, "n", Place::Query, &named);
+        assert_eq!(num(None, None), J::Num(1.5));
+        assert_eq!(num(Some(0.0), None), J::Num(0.5));
+        assert_eq!(num(Some(2.0), Some(10.0)), J::Num(2.5));
+        assert_eq!(num(Some(0.0), Some(0.25)), J::Num(0.125));
+        assert_eq!(num(None, Some(1.0)), J::Num(0.5));
+        assert_eq!(num(Some(3.0), Some(3.0)), J::Int(3));
+        assert_eq!(J::Num(0.5).text(), "0.5");
+        let mut text = String::new();
+        J::Num(1.5).compact(&mut text);
+        assert_eq!(text, "1.5");
+        assert_eq!(
+            wrong(
+                &Shape::Number {
+                    min: None,
+                    max: None
+                },
+                &named
+            ),
+            Some(J::str("one"))
+        );
+    }
+
+    /// The cases of one operation, resolved from a small spec and overlay as the generator does.
+    fn case_of(spec: &str, overlay: &str) -> String {
+        let spec = crate::spec::parse(spec);
+        let resource: crate::overlay::Resource = serde_yaml::from_str(overlay).unwrap();
+        let mut named = Named::default();
+        let resources =
+            crate::model::resolve(&spec, vec![("stats".to_owned(), resource)], &mut named).unwrap();
+        let mut out = String::new();
+        case(&resources[0].operations[0], &named).compact(&mut out);
+        out
+    }
+
+    #[test]
+    fn ordered_ranges_get_a_reversed_case() {
+        let spec = "
+paths:
+  /stats:
+    get:
+      parameters:
+        - {name: from, in: query, required: true, schema: {type: string, format: date-time}}
+        - {name: to, in: query, required: true, schema: {type: string, format: date-time}}
+        - {name: cost_min, in: query, schema: {type: number, minimum: 0}}
+        - {name: cost_max, in: query, schema: {type: number, minimum: 0}}
+";
+        let overlay = "doc: d
+shared_params:
+  - {name: from, doc: d}
+  - {name: to, doc: d}
+  - {name: cost_min, doc: d}
+  - {name: cost_max, doc: d}
+operations:
+  - name: stats.get
+    spec: GET /stats
+    summary: s
+    mock: {action: custom, store: logs, hook: stats}
+    rules:
+      - ordered: {min: from, max: to}
+      - ordered: {min: cost_min, max: cost_max}
+";
+        let text = case_of(spec, overlay);
+        // The valid call: equal instants, and numbers with a fraction sent as their text.
+        assert!(text.contains(r#""params": {"from": "2030-01-02T03:04:05Z", "to": "2030-01-02T03:04:05Z", "cost_min": 0.5, "cost_max": 0.5}"#), "{text}");
+        assert!(text.contains(r#""query": {"from": "2030-01-02T03:04:05Z", "to": "2030-01-02T03:04:05Z", "cost_min": "0.5", "cost_max": "0.5"}"#), "{text}");
+        assert!(text.contains(r#"{"problem": "reversed", "param": "from", "params": {"from": "2031-01-02T03:04:05Z", "to": "2030-01-02T03:04:05Z", "cost_min": 0.5, "cost_max": 0.5}}"#), "{text}");
+        assert!(text.contains(r#"{"problem": "reversed", "param": "cost_min", "params": {"from": "2030-01-02T03:04:05Z", "to": "2030-01-02T03:04:05Z", "cost_min": 1.5, "cost_max": 0.5}}"#), "{text}");
+
+        // What the rule compares must be comparable, and named.
+        let bad = |rule: &str| {
+            let spec = crate::spec::parse(spec);
+            let overlay = overlay.replace("ordered: {min: cost_min, max: cost_max}", rule);
+            let resource: crate::overlay::Resource = serde_yaml::from_str(&overlay).unwrap();
+            crate::model::resolve(
+                &spec,
+                vec![("stats".into(), resource)],
+                &mut Named::default(),
+            )
+            .unwrap_err()
+            .join("\n")
+        };
+        assert!(bad("ordered: {min: from, max: cost_max}")
+            .contains("both be date-times or both numbers"));
+        assert!(bad("ordered: {min: cost_min, max: nope}").contains("a rule names nope"));
+        assert!(bad("ordered: {min: to, max: to}").contains("both min and max"));
     }
 
     #[test]

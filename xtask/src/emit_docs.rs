@@ -34,20 +34,33 @@ fn row(op: &Operation) -> String {
         .params
         .iter()
         .map(|p| {
+            // A helper's own settings travel nowhere: the core reads them.
+            let own =
+                op.helper.is_some() && matches!(p.name.as_str(), "poll_interval" | "max_wait");
             let place = match p.location {
+                _ if own => "seconds",
                 Location::Path => "path",
                 Location::Query => "query",
                 Location::Body => "body",
+                Location::Whole => "the whole body",
             };
             format!("{}{} ({place})", p.name, if p.required { "*" } else { "" })
         })
         .collect();
+    // A helper is the core's composition: it names what it calls rather than a route.
+    let http = match &op.helper {
+        Some(h) => format!(
+            "helper: polls `{}` until `{}` is {}",
+            h.poll,
+            h.field,
+            h.done.join("/")
+        ),
+        None => format!("`{} {}`", op.method.http(), op.path),
+    };
     format!(
-        "| {rust} | `{}` | `{}` | `{} {}` | {} | {} |\n",
+        "| {rust} | `{}` | `{}` | {http} | {} | {} |\n",
         op.name,
         op.node,
-        op.method.http(),
-        op.path,
         params.join(", "),
         op.summary
     )

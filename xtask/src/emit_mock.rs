@@ -48,7 +48,8 @@ fn table(resources: &[Resource], named: &Named) -> String {
     out.push_str("/// Every route, in the order of the docs.\n");
     out.push_str("pub static ROUTES: &[&Route] = &[\n");
     for resource in resources {
-        for op in &resource.operations {
+        // Helpers are the core's composition of other routes: none of their own.
+        for op in resource.operations.iter().filter(|o| o.helper.is_none()) {
             let _ = writeln!(out, "    &{}::{},", resource.module, op.constant);
         }
     }
@@ -80,7 +81,7 @@ fn shapes(named: &Named) -> String {
 
 fn module(resource: &Resource) -> String {
     let mut body = Emitter::default();
-    for op in &resource.operations {
+    for op in resource.operations.iter().filter(|o| o.helper.is_none()) {
         body.route(op);
     }
     let mut out = header(&format!(
@@ -158,17 +159,27 @@ impl Emitter {
             }
             self.line(1, "],");
         }
-        if op.rules.is_empty() {
+        // The mock checks `required_when`; an `ordered` range is the client's check (and a
+        // hook's, where the API answers a reversed range), and so is `required_without` (the
+        // hook of a whole-body operation judges the body it got).
+        let rules: Vec<(&String, &String, &String)> = op
+            .rules
+            .iter()
+            .filter_map(|rule| match rule {
+                Rule::RequiredWhen {
+                    param,
+                    when,
+                    equals,
+                } => Some((param, when, equals)),
+                Rule::Ordered { .. } | Rule::RequiredWithout { .. } => None,
+            })
+            .collect();
+        if rules.is_empty() {
             self.line(1, "rules: &[],");
         } else {
             self.uses.insert("Rule");
             self.line(1, "rules: &[");
-            for rule in &op.rules {
-                let Rule::RequiredWhen {
-                    param,
-                    when,
-                    equals,
-                } = rule;
+            for (param, when, equals) in rules {
                 // The mock sees wire names; the overlay's rules use the SDK's.
                 let wire = |name: &str| {
                     op.params
@@ -197,6 +208,7 @@ impl Emitter {
             Location::Path => "Path",
             Location::Query => "Query",
             Location::Body => "Body",
+            Location::Whole => "Whole",
         };
         self.line(2, "Param {");
         self.line(3, &format!("wire: {:?},", p.wire));
@@ -227,6 +239,9 @@ impl Emitter {
             Shape::Boolean => self.out.push_str("Schema::Boolean"),
             Shape::Integer { min, max } => {
                 let _ = write!(self.out, "Schema::Integer {{ min: {min:?}, max: {max:?} }}");
+            }
+            Shape::Number { min, max } => {
+                let _ = write!(self.out, "Schema::Number {{ min: {min:?}, max: {max:?} }}");
             }
             Shape::Enum(values) => {
                 let one_line = format!("Schema::Enum(&{values:?})");
@@ -327,8 +342,10 @@ mod tests {
             summary: "Create a key.".into(),
             response: None,
             paginate: false,
-            positional: None,
+            positional: Vec::new(),
             at_origin: false,
+            stream: None,
+            helper: None,
             mock: Mock {
                 action: MockAction::Create,
                 store: "keys".into(),

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::model::{camel, FieldType, Model, Operation, Param, Resource};
+use crate::model::{camel, FieldType, Location, Model, Operation, Param, Resource};
 use crate::shape::{Named, Shape};
 
 const MARKER: &str =
@@ -39,6 +39,7 @@ const HAND_WRITTEN_EXPORTS: &[&str] = &[
     "APITimeoutError",
     "APIResponseValidationError",
     "InvalidParameterError",
+    "JobFailedError",
     "PagePromise",
     "ClientOptions",
     "RequestOptions",
@@ -48,6 +49,7 @@ const HAND_WRITTEN_EXPORTS: &[&str] = &[
     "APIResponse",
     "Page",
     "PageMethods",
+    "Stream",
 ];
 
 /// (path relative to the repository root, contents) for every generated Node file.
@@ -280,7 +282,14 @@ fn js_module(resource: &Resource, classes: &[Class], models: &BTreeMap<&str, &Mo
 
 fn js_method(out: &mut String, m: &Method, models: &BTreeMap<&str, &Model>) {
     let op = m.op;
-    let call = if op.paginate { "_list" } else { "_call" };
+    let call = if op.paginate {
+        "_list"
+    } else if op.stream.is_some() {
+        // `stream: true` in the params: a Stream (lib/streaming.js), else as `_call`.
+        "_callOrStream"
+    } else {
+        "_call"
+    };
     // A page whose items are not in `data` tells the pager where they are (lib/pagination.js).
     let items = op
         .paginate
@@ -291,20 +300,27 @@ fn js_method(out: &mut String, m: &Method, models: &BTreeMap<&str, &Model>) {
         .map(|items| format!(", {}", ts_string(items)))
         .unwrap_or_default();
     let _ = writeln!(out, "  /** {} */", doc_text(&op.summary));
-    match positional(op) {
-        None => {
-            let tail = if items.is_empty() {
-                String::new()
-            } else {
-                format!(", undefined{items}")
-            };
+    // An operation with a whole-body parameter also takes that body alone: `create([...])` is
+    // `create({ feedbacks: [...] })` (the official Node SDK's bulk form).
+    let whole = op.params.iter().find(|p| p.location == Location::Whole);
+    let given = whole.map_or_else(
+        || "params".to_owned(),
+        |w| format!("Array.isArray(params) ? {{ {}: params }} : params", w.name),
+    );
+    let tail = if items.is_empty() {
+        String::new()
+    } else {
+        format!(", undefined{items}")
+    };
+    match positionals(op)[..] {
+        [] => {
             let _ = writeln!(
                 out,
-                "  {}(params, options) {{\n    return this._client.{call}('{}', params, options{tail});\n  }}",
+                "  {}(params, options) {{\n    return this._client.{call}('{}', {given}, options{tail});\n  }}",
                 m.name, op.name
             );
         }
-        Some(p) => {
+        [p] => {
             let arg = js_ident(&camel(&p.name));
             let _ = writeln!(
                 out,
@@ -313,16 +329,31 @@ fn js_method(out: &mut String, m: &Method, models: &BTreeMap<&str, &Model>) {
                  return typeof {arg} === 'string'\n      \
                  ? this._client.{call}('{op}', params, options, ['{key}', {arg}]{items})\n      \
                  : this._client.{call}('{op}', {arg}, params{tail});\n  }}",
-                tail = if items.is_empty() {
-                    String::new()
-                } else {
-                    format!(", undefined{items}")
-                },
                 name = m.name,
                 op = op.name,
                 key = p.name,
             );
         }
+        // The official `versions.retrieve(promptSlug, versionId)`: both ids, the first alone,
+        // or none (one params object).
+        [p, q] => {
+            let (a, b) = (js_ident(&camel(&p.name)), js_ident(&camel(&q.name)));
+            let _ = writeln!(
+                out,
+                "  {name}({a}, {b}, params, options) {{\n    \
+                 // {name}({a}, {b}, params?, options?), {name}({a}, params?, options?) or \
+                 {name}({{ {a}, {b}, ... }}, options?)\n    \
+                 if (typeof {a} !== 'string') return this._client.{call}('{op}', {a}, {b}{tail});\n    \
+                 return typeof {b} === 'string'\n      \
+                 ? this._client.{call}('{op}', params, options, ['{ka}', {a}, '{kb}', {b}]{items})\n      \
+                 : this._client.{call}('{op}', {b}, params, ['{ka}', {a}]{items});\n  }}",
+                name = m.name,
+                op = op.name,
+                ka = p.name,
+                kb = q.name,
+            );
+        }
+        _ => panic!("{}: positional takes one parameter or two", op.name),
     }
     if let Some(alias) = &m.alias {
         let _ = writeln!(
@@ -334,24 +365,28 @@ fn js_method(out: &mut String, m: &Method, models: &BTreeMap<&str, &Model>) {
     }
 }
 
-/// The parameter Node also accepts positionally, which must be a string.
-fn positional(op: &Operation) -> Option<&Param> {
-    let name = op.positional.as_deref()?;
-    let p = op
-        .params
+/// The parameters Node also accepts positionally, in order; each must be a string.
+fn positionals(op: &Operation) -> Vec<&Param> {
+    op.positional
         .iter()
-        .find(|p| spellings(p).iter().any(|s| s == name))
-        .unwrap_or_else(|| panic!("{}: positional {name} is no parameter", op.name));
-    let mut shape = &p.shape;
-    if let Shape::Nullable(inner) = shape {
-        shape = inner;
-    }
-    assert!(
-        matches!(shape, Shape::String),
-        "{}: positional {name} must be a string parameter",
-        op.name
-    );
-    Some(p)
+        .map(|name| {
+            let p = op
+                .params
+                .iter()
+                .find(|p| spellings(p).iter().any(|s| s == name))
+                .unwrap_or_else(|| panic!("{}: positional {name} is no parameter", op.name));
+            let mut shape = &p.shape;
+            if let Shape::Nullable(inner) = shape {
+                shape = inner;
+            }
+            assert!(
+                matches!(shape, Shape::String),
+                "{}: positional {name} must be a string parameter",
+                op.name
+            );
+            p
+        })
+        .collect()
 }
 
 fn js_index(modules: &[(&Resource, Vec<Class>)]) -> String {
@@ -422,7 +457,7 @@ impl Dts<'_> {
              // spelling, one of them per parameter.\n",
         );
         out.push_str(
-            "import type { APIResponse, PagePromise, RequestOptions } from './portkey';\n",
+            "import type { APIResponse, PagePromise, RequestOptions, Stream } from './portkey';\n",
         );
 
         out.push_str("\n// --- Parameter shapes (the spec's components/schemas) ---\n");
@@ -539,7 +574,7 @@ impl Dts<'_> {
     /// has several spellings: exactly one of them must be given).
     fn params(&self, out: &mut String, class: &Class, m: &Method) {
         let name = params_name(class, m);
-        let (members, unions) = self.param_members(m.op, None);
+        let (members, unions) = self.param_members(m.op, &[]);
         let _ = writeln!(
             out,
             "\n/** Params of `portkey.{}.{}`. */",
@@ -555,10 +590,14 @@ impl Dts<'_> {
 
     /// The members of an operation's params type (without `skip`), one per spelling, and the
     /// unions of its required parameters spelled more than one way.
-    fn param_members(&self, op: &Operation, skip: Option<&str>) -> (String, Vec<String>) {
+    fn param_members(&self, op: &Operation, skip: &[&str]) -> (String, Vec<String>) {
         let mut members = String::new();
         let mut unions = Vec::new();
-        for p in op.params.iter().filter(|p| Some(p.name.as_str()) != skip) {
+        for p in op
+            .params
+            .iter()
+            .filter(|p| !skip.contains(&p.name.as_str()))
+        {
             let names = spellings(p);
             let ty = self.input(&p.shape, 1);
             let doc = doc_text(&p.doc);
@@ -605,24 +644,73 @@ impl Dts<'_> {
             "?"
         };
         let doc = format!("  /** {} */\n", doc_text(&op.summary));
-        if let Some(p) = positional(op) {
-            let arg = js_ident(&camel(&p.name));
-            let (members, unions) = self.param_members(op, Some(&p.name));
-            let rest = indent(&compose(&members, &unions), 1);
-            let rq = if op.params.iter().any(|o| o.required && o.name != p.name) {
-                ""
-            } else {
-                "?"
-            };
+        // A streamed operation: overloads on its `stream` param (`true`: a Stream of its items).
+        let variants: Vec<(String, String, bool)> = match &op.stream {
+            None => vec![(String::new(), ret, false)],
+            Some(s) => {
+                let key = ts_key(&s.param);
+                let streamed = format!("Promise<Stream<{}>>", s.item);
+                vec![
+                    (format!(" & {{ {key}: true }}"), streamed.clone(), true),
+                    (format!(" & {{ {key}?: false | null }}"), ret.clone(), false),
+                    (
+                        String::new(),
+                        format!(
+                            "Promise<APIResponse<{}> | Stream<{}>>",
+                            op.response.as_deref().unwrap_or("Record<string, unknown>"),
+                            s.item
+                        ),
+                        false,
+                    ),
+                ]
+            }
+        };
+        for (extra, ret, required) in &variants {
+            // `method(a, params?)` and, with two positional ids, `method(a, b, params?)` too.
+            let positional = positionals(op);
+            for taken in (1..=positional.len()).rev() {
+                let ids = &positional[..taken];
+                let skip: Vec<&str> = ids.iter().map(|p| p.name.as_str()).collect();
+                let args: Vec<String> = ids
+                    .iter()
+                    .map(|p| format!("{}: string, ", js_ident(&camel(&p.name))))
+                    .collect();
+                let (members, unions) = self.param_members(op, &skip);
+                let rest = indent(&compose(&members, &unions), 1);
+                let rq = if *required
+                    || op
+                        .params
+                        .iter()
+                        .any(|o| o.required && !skip.contains(&o.name.as_str()))
+                {
+                    ""
+                } else {
+                    "?"
+                };
+                let _ = writeln!(
+                    out,
+                    "{doc}  {name}({}params{rq}: {rest}{extra}, options?: RequestOptions): {ret};",
+                    args.concat()
+                );
+            }
+            let q = if *required { "" } else { q };
             let _ = writeln!(
                 out,
-                "{doc}  {name}({arg}: string, params{rq}: {rest}, options?: RequestOptions): {ret};"
+                "{doc}  {name}(params{q}: {params}{extra}, options?: RequestOptions): {ret};"
             );
         }
-        let _ = writeln!(
-            out,
-            "{doc}  {name}(params{q}: {params}, options?: RequestOptions): {ret};"
-        );
+        // The whole body alone (see js_method): `create([...])`.
+        if let Some(w) = op.params.iter().find(|p| p.location == Location::Whole) {
+            if op.stream.is_none() && positionals(op).is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{doc}  {name}({arg}: NonNullable<{params}['{key}']>, options?: RequestOptions): {ret};",
+                    arg = js_ident(&camel(&w.name)),
+                    key = w.name,
+                    ret = self.returns(op),
+                );
+            }
+        }
     }
 
     fn returns(&self, op: &Operation) -> String {
@@ -646,7 +734,7 @@ impl Dts<'_> {
             Shape::String | Shape::Email => "string".to_owned(),
             // A Date is sent as its ISO string (lib/params.js).
             Shape::DateTime => "string | Date".to_owned(),
-            Shape::Integer { .. } => "number".to_owned(),
+            Shape::Integer { .. } | Shape::Number { .. } => "number".to_owned(),
             Shape::Boolean => "boolean".to_owned(),
             Shape::Enum(values) => values
                 .iter()
@@ -904,7 +992,7 @@ fn indent(s: &str, depth: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Location, Method as Http, Mock, MockAction, ModelField};
+    use crate::model::{Method as Http, Mock, MockAction, ModelField};
 
     fn param(name: &str, wire: &str, required: bool, shape: Shape) -> Param {
         Param {
@@ -932,8 +1020,10 @@ mod tests {
             summary: format!("Summary of {name}."),
             response: None,
             paginate: false,
-            positional: None,
+            positional: Vec::new(),
             at_origin: false,
+            stream: None,
+            helper: None,
             mock: Mock {
                 action: MockAction::Custom,
                 store: "x".into(),
@@ -960,7 +1050,7 @@ mod tests {
             ],
         );
         list.paginate = true;
-        list.positional = Some("workspace_id".into());
+        list.positional = vec!["workspace_id".into()];
         list.response = Some("WorkspaceUserList".into());
         Resource {
             module: "admin".into(),
@@ -1061,6 +1151,36 @@ mod tests {
         let js = &files["node/lib/resources/admin.js"];
         assert!(js.contains("return typeof workspaceId === 'string'\n      ? this._client._list('admin.workspaces.users.list', params, options, ['workspace_id', workspaceId], 'records')\n      : this._client._list('admin.workspaces.users.list', workspaceId, params, undefined, 'records');"), "{js}");
         assert!(files[TYPES].contains("  records?: Array<WorkspaceUser> | null;"));
+    }
+
+    #[test]
+    fn a_streamed_operation_routes_stream_true_and_has_overloads() {
+        let mut admin = admin();
+        let mut create = op(
+            "admin.users.complete",
+            "admin.users.complete",
+            vec![param("stream", "stream", false, Shape::Boolean)],
+        );
+        create.response = Some("WorkspaceUser".into());
+        create.stream = Some(crate::overlay::Stream {
+            param: "stream".into(),
+            item: "WorkspaceUser".into(),
+        });
+        admin.operations.push(create);
+        let files: BTreeMap<String, String> =
+            files(&[admin], &Named::default()).into_iter().collect();
+        let js = &files["node/lib/resources/admin.js"];
+        assert!(
+            js.contains(
+                "return this._client._callOrStream('admin.users.complete', params, options);"
+            ),
+            "{js}"
+        );
+        let dts = &files[TYPES];
+        assert!(dts.contains("complete(params: AdminUsersCompleteParams & { stream: true }, options?: RequestOptions): Promise<Stream<WorkspaceUser>>;"), "{dts}");
+        assert!(dts.contains("complete(params?: AdminUsersCompleteParams & { stream?: false | null }, options?: RequestOptions): Promise<APIResponse<WorkspaceUser>>;"), "{dts}");
+        assert!(dts.contains("complete(params?: AdminUsersCompleteParams, options?: RequestOptions): Promise<APIResponse<WorkspaceUser> | Stream<WorkspaceUser>>;"), "{dts}");
+        assert!(files[CJS_TYPES].contains("  export import Stream = P.Stream;"));
     }
 
     #[test]

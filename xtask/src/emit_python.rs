@@ -274,6 +274,9 @@ struct Imports {
     generic: bool,
     paginate: bool,
     apaginate: bool,
+    /// `Stream` / `AsyncStream` in annotations (operations with `stream:`).
+    stream: bool,
+    astream: bool,
 }
 
 fn resource_module(resource: &Resource, ctx: &Ctx) -> String {
@@ -349,6 +352,13 @@ fn resource_module(resource: &Resource, ctx: &Ctx) -> String {
             names.push("SyncPage");
         }
         let _ = writeln!(out, "    from .._pagination import {}", names.join(", "));
+    }
+    if imports.stream || imports.astream {
+        let names: Vec<&str> = [(imports.astream, "AsyncStream"), (imports.stream, "Stream")]
+            .into_iter()
+            .filter_map(|(used, name)| used.then_some(name))
+            .collect();
+        let _ = writeln!(out, "    from .._streaming import {}", names.join(", "));
     }
     out.push_str("    from .._types import NotGivenOr\n");
     let mut all: Vec<String> = Vec::new();
@@ -515,27 +525,66 @@ fn method(op: &Operation, asynchronous: bool, ctx: &Ctx, imports: &mut Imports) 
     } else {
         "def"
     };
-    let _ = writeln!(out, "    {def} {method_name}(");
-    out.push_str("        self,\n        *,\n");
-    for p in &op.params {
-        imports.typing.insert("Optional");
-        let ty = param_type(p, ctx.named, imports);
-        let _ = writeln!(
-            out,
-            "        {}: NotGivenOr[{ty}] = NOT_GIVEN,",
-            arg_name(&p.name)
-        );
-    }
-    imports.typing.insert("Optional");
-    imports.typing.insert("Mapping");
-    out.push_str("        timeout: NotGivenOr[Optional[float]] = NOT_GIVEN,\n");
-    out.push_str("        max_retries: NotGivenOr[int] = NOT_GIVEN,\n");
-    out.push_str("        extra_headers: Optional[Mapping[str, str]] = None,\n");
-    if op.extra_body {
-        imports.typing.insert("Any");
-        out.push_str("        **kwargs: Any,\n");
-    }
-    let _ = writeln!(out, "    ) -> {returns}:");
+    // A streamed operation: typed overloads on the `stream` argument (for type checkers only,
+    // as `typing.overload` is not imported at run time), then the method, which routes
+    // `stream=True` to `_stream` (see `_streaming.py`).
+    let stream = op.stream.as_ref().map(|s| {
+        let class = if asynchronous {
+            imports.astream = true;
+            "AsyncStream"
+        } else {
+            imports.stream = true;
+            "Stream"
+        };
+        imports
+            .models
+            .entry(ctx.home(&s.item, &op.name).to_owned())
+            .or_default()
+            .insert(s.item.clone());
+        (s, format!("{class}[{}]", s.item))
+    });
+    let returns = match &stream {
+        None => returns,
+        Some((s, streamed)) => {
+            imports.typing.insert("Literal");
+            imports.typing.insert("Union");
+            imports.typing.insert("overload");
+            out.push_str("    if TYPE_CHECKING:\n\n");
+            // `stream=None` is the normal answer too where the parameter takes None.
+            let nullable = op
+                .params
+                .iter()
+                .find(|p| p.name == s.param)
+                .is_some_and(|p| param_type(p, ctx.named, imports).starts_with("Optional["));
+            let off = if nullable {
+                "NotGivenOr[Optional[Literal[False]]] = NOT_GIVEN"
+            } else {
+                "NotGivenOr[Literal[False]] = NOT_GIVEN"
+            };
+            let variants = [
+                (Some("Literal[True]".to_owned()), streamed.clone()),
+                (Some(off.to_owned()), returns.clone()),
+                (None, format!("Union[{returns}, {streamed}]")),
+            ];
+            for (annotation, ret) in variants {
+                let head = signature(
+                    op,
+                    ctx,
+                    imports,
+                    def,
+                    method_name,
+                    Some((&s.param, annotation)),
+                );
+                out.push_str("        @overload\n");
+                out.push_str(&indent_lines(&head, "    "));
+                let _ = writeln!(out, " -> {ret}: ...");
+            }
+            out.push('\n');
+            format!("Union[{returns}, {streamed}]")
+        }
+    };
+    out.push_str(&signature(op, ctx, imports, def, method_name, None));
+    let _ = writeln!(out, " -> {returns}:");
     let items = model
         .and_then(|m| ctx.items.get(m))
         .map_or("data", String::as_str);
@@ -559,6 +608,26 @@ fn method(op: &Operation, asynchronous: bool, ctx: &Ctx, imports: &mut Imports) 
         s
     };
     let options = "timeout,\n            max_retries,\n            extra_headers,";
+    // A streamed operation: the params once, then `stream=True` to `_stream`.
+    let params = match &stream {
+        None => params,
+        Some((s, _)) => {
+            let dedented: Vec<&str> = params
+                .lines()
+                .map(|l| l.strip_prefix("    ").unwrap_or(l))
+                .collect();
+            let _ = writeln!(out, "        _params = {}", dedented.join("\n"));
+            let aw = if asynchronous { "await " } else { "" };
+            let _ = writeln!(
+                out,
+                "        if {} is True:\n            return {aw}self._client._stream(\n                {},\n                _params,\n                {},\n                timeout,\n                max_retries,\n                extra_headers,\n            )",
+                arg_name(&s.param),
+                literal(&op.name),
+                s.item,
+            );
+            "_params".to_owned()
+        }
+    };
     match (&item, asynchronous) {
         (Some(item), _) => {
             let f = if asynchronous {
@@ -581,6 +650,46 @@ fn method(op: &Operation, asynchronous: bool, ctx: &Ctx, imports: &mut Imports) 
             );
         }
     }
+    out
+}
+
+/// `def name(self, *, params..., timeout..., **kwargs)` without the return annotation.
+/// `stream`: the streamed parameter and its annotation in an overload (`None`: no default,
+/// the plain `bool` type of the implementation).
+fn signature(
+    op: &Operation,
+    ctx: &Ctx,
+    imports: &mut Imports,
+    def: &str,
+    method_name: &str,
+    stream: Option<(&str, Option<String>)>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "    {def} {method_name}(");
+    out.push_str("        self,\n        *,\n");
+    for p in &op.params {
+        imports.typing.insert("Optional");
+        let name = arg_name(&p.name);
+        match &stream {
+            Some((param, Some(annotation))) if *param == p.name => {
+                let _ = writeln!(out, "        {name}: {annotation},");
+            }
+            _ => {
+                let ty = param_type(p, ctx.named, imports);
+                let _ = writeln!(out, "        {name}: NotGivenOr[{ty}] = NOT_GIVEN,");
+            }
+        }
+    }
+    imports.typing.insert("Optional");
+    imports.typing.insert("Mapping");
+    out.push_str("        timeout: NotGivenOr[Optional[float]] = NOT_GIVEN,\n");
+    out.push_str("        max_retries: NotGivenOr[int] = NOT_GIVEN,\n");
+    out.push_str("        extra_headers: Optional[Mapping[str, str]] = None,\n");
+    if op.extra_body {
+        imports.typing.insert("Any");
+        out.push_str("        **kwargs: Any,\n");
+    }
+    out.push_str("    )");
     out
 }
 
@@ -659,6 +768,8 @@ fn shape_type(shape: &Shape, named: &Named, imports: &mut Imports) -> String {
             "Union[str, datetime]".to_owned()
         }
         Shape::Integer { .. } => "int".to_owned(),
+        // PEP 484: `float` accepts an int too.
+        Shape::Number { .. } => "float".to_owned(),
         Shape::Boolean => "bool".to_owned(),
         Shape::Enum(values) if values.is_empty() => "str".to_owned(),
         Shape::Enum(values) => {
@@ -1067,6 +1178,92 @@ mod tests {
         assert_eq!(literal("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
         let lines = wrap("x: ", "one two three four", "  ", "    ", 12);
         assert_eq!(lines, ["  x: one two", "      three", "      four"]);
+    }
+
+    #[test]
+    fn a_streamed_operation_has_typed_overloads_and_routes_stream_true() {
+        use crate::model::{Location, Method as Http, Mock, MockAction};
+        let param = |name: &str, shape: Shape| Param {
+            name: name.into(),
+            wire: name.into(),
+            aliases: Vec::new(),
+            location: Location::Body,
+            required: false,
+            shape,
+            doc: format!("The {name}."),
+            deviation: None,
+        };
+        let op = Operation {
+            constant: "X".into(),
+            name: "chats.completions.create".into(),
+            node: "chats.completions.create".into(),
+            method: Http::Post,
+            path: "/x".into(),
+            params: vec![
+                param("prompt", Shape::String),
+                param("stream", Shape::Boolean),
+            ],
+            rules: Vec::new(),
+            extra_body: false,
+            summary: "Complete.".into(),
+            response: Some("Chat".into()),
+            paginate: false,
+            positional: Vec::new(),
+            at_origin: false,
+            stream: Some(crate::overlay::Stream {
+                param: "stream".into(),
+                item: "Chunk".into(),
+            }),
+            helper: None,
+            mock: Mock {
+                action: MockAction::Custom,
+                store: "x".into(),
+                hook: None,
+            },
+        };
+        let model = |name: &str| Model {
+            name: name.into(),
+            doc: String::new(),
+            fields: Vec::new(),
+            page_of: None,
+            items: "data".into(),
+        };
+        let resource = Resource {
+            module: "chats".into(),
+            doc: "Chats.".into(),
+            operations: vec![op],
+            models: vec![model("Chat"), model("Chunk")],
+        };
+        let named = Named::default();
+        let files: BTreeMap<String, String> = files(&[resource], &named).into_iter().collect();
+        let py = &files["python/portkey_ai/resources/chats.py"];
+        assert!(py.contains("        @overload\n        def create(\n            self,\n            *,\n            prompt: NotGivenOr[str] = NOT_GIVEN,\n            stream: Literal[True],\n"), "{py}");
+        assert!(py.contains("        ) -> Stream[Chunk]: ..."), "{py}");
+        assert!(
+            py.contains("            stream: NotGivenOr[Literal[False]] = NOT_GIVEN,\n"),
+            "{py}"
+        );
+        assert!(
+            py.contains("    ) -> Union[Chat, Stream[Chunk]]:\n"),
+            "{py}"
+        );
+        assert!(
+            py.contains("    ) -> Union[Chat, AsyncStream[Chunk]]:\n"),
+            "{py}"
+        );
+        assert!(py.contains("        if stream is True:\n            return self._client._stream(\n                \"chats.completions.create\",\n                _params,\n                Chunk,\n"), "{py}");
+        assert!(
+            py.contains("            return await self._client._stream("),
+            "{py}"
+        );
+        assert!(
+            py.contains("    from .._streaming import AsyncStream, Stream\n"),
+            "{py}"
+        );
+        assert!(
+            py.contains("from ..types.chats import Chat, Chunk\n"),
+            "{py}"
+        );
     }
 
     #[test]

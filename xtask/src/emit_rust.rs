@@ -46,7 +46,17 @@ fn table(resources: &[Resource], named: &Named) -> String {
     out.push_str("/// Every operation the client knows, in the order of the docs.\n");
     out.push_str("pub static OPERATIONS: &[&Operation] = &[\n");
     for resource in resources {
-        for op in &resource.operations {
+        for op in resource.operations.iter().filter(|o| o.helper.is_none()) {
+            let _ = writeln!(out, "    &{}::{},", resource.module, op.constant);
+        }
+    }
+    out.push_str("];\n");
+    out.push_str(
+        "\n/// The composite operations the core implements (crate::helpers), found by name too.\n",
+    );
+    out.push_str("pub static HELPERS: &[&Operation] = &[\n");
+    for resource in resources {
+        for op in resource.operations.iter().filter(|o| o.helper.is_some()) {
             let _ = writeln!(out, "    &{}::{},", resource.module, op.constant);
         }
     }
@@ -162,15 +172,28 @@ impl Emitter {
             self.uses.insert("Rule");
             self.line(1, "rules: &[");
             for rule in &op.rules {
-                let Rule::RequiredWhen {
-                    param,
-                    when,
-                    equals,
-                } = rule;
-                self.line(2, "Rule::RequiredWhen {");
-                self.line(3, &format!("param: {param:?},"));
-                self.line(3, &format!("when: {when:?},"));
-                self.line(3, &format!("equals: {equals:?},"));
+                match rule {
+                    Rule::RequiredWhen {
+                        param,
+                        when,
+                        equals,
+                    } => {
+                        self.line(2, "Rule::RequiredWhen {");
+                        self.line(3, &format!("param: {param:?},"));
+                        self.line(3, &format!("when: {when:?},"));
+                        self.line(3, &format!("equals: {equals:?},"));
+                    }
+                    Rule::Ordered { min, max } => {
+                        self.line(2, "Rule::Ordered {");
+                        self.line(3, &format!("min: {min:?},"));
+                        self.line(3, &format!("max: {max:?},"));
+                    }
+                    Rule::RequiredWithout { param, without } => {
+                        self.line(2, "Rule::RequiredWithout {");
+                        self.line(3, &format!("param: {param:?},"));
+                        self.line(3, &format!("without: {without:?},"));
+                    }
+                }
                 self.line(2, "},");
             }
             self.line(1, "],");
@@ -180,6 +203,26 @@ impl Emitter {
         self.uses.insert("Base");
         let base = if op.at_origin { "Origin" } else { "BaseUrl" };
         self.line(1, &format!("base: Base::{base},"));
+        match &op.stream {
+            Some(stream) => self.line(1, &format!("stream: Some({:?}),", stream.param)),
+            None => self.line(1, "stream: None,"),
+        }
+        match &op.helper {
+            None => self.line(1, "helper: None,"),
+            Some(h) => {
+                self.uses.insert("Helper");
+                // The polled operation by its constant: `logs.exports.retrieve` is
+                // `super::logs::EXPORTS_RETRIEVE`.
+                let (module, rest) = h.poll.split_once('.').unwrap_or(("", &h.poll));
+                let constant = rest.replace('.', "_").to_ascii_uppercase();
+                self.line(1, "helper: Some(&Helper::Poll {");
+                self.line(2, &format!("op: &super::{module}::{constant},"));
+                self.line(2, &format!("field: {:?},", h.field));
+                self.line(2, &format!("done: &{:?},", h.done));
+                self.line(2, &format!("failed: &{:?},", h.failed));
+                self.line(1, "}),");
+            }
+        }
         self.line(0, "};");
     }
 
@@ -193,6 +236,7 @@ impl Emitter {
             Location::Path => "Path",
             Location::Query => "Query",
             Location::Body => "Body",
+            Location::Whole => "Whole",
         };
         self.line(2, "Param {");
         self.line(3, &format!("name: {:?},", p.name));
@@ -225,6 +269,9 @@ impl Emitter {
             Shape::Boolean => self.out.push_str("Shape::Boolean"),
             Shape::Integer { min, max } => {
                 let _ = write!(self.out, "Shape::Integer {{ min: {min:?}, max: {max:?} }}");
+            }
+            Shape::Number { min, max } => {
+                let _ = write!(self.out, "Shape::Number {{ min: {min:?}, max: {max:?} }}");
             }
             Shape::Enum(values) => {
                 let one_line = format!("Shape::Enum(&{values:?})");

@@ -637,6 +637,7 @@ fn value_type(
     Ok(match resolve(shape, named)? {
         Shape::String | Shape::Email | Shape::DateTime => "String".to_owned(),
         Shape::Integer { .. } => "i64".to_owned(),
+        Shape::Number { .. } => "f64".to_owned(),
         Shape::Boolean => "bool".to_owned(),
         Shape::Enum(values) => {
             if !enums.iter().any(|(n, _)| n == enum_name) {
@@ -1083,6 +1084,101 @@ fn methods(
         out.line(1, "}");
         model_answer(out, page, models)?;
     }
+    if let Some(stream) = &op.stream {
+        stream_methods(
+            out,
+            op,
+            stream,
+            models,
+            &method,
+            &params,
+            &passed,
+            &args,
+            request.is_some(),
+        )?;
+    }
+    Ok(())
+}
+
+/// `{method}_stream` and its `_with_options` twin for an operation that streams: the same
+/// parameters, the stream parameter set to true, the events decoded into the item model.
+#[allow(clippy::too_many_arguments)]
+fn stream_methods(
+    out: &mut Out,
+    op: &Operation,
+    stream: &crate::overlay::Stream,
+    models: &Models,
+    method: &str,
+    params: &[String],
+    passed: &[String],
+    args: &[&Param],
+    request: bool,
+) -> Result<(), String> {
+    let item = model_answer(out, &stream.item, models)?;
+    out.uses("crate::stream::TypedStream");
+    let name = format!("{method}_stream");
+    let with_options = format!("{method}_stream_with_options");
+    let constant = format!("ops::{}", op.constant);
+    let ret = format!("Result<TypedStream<{item}>>");
+    out.line(0, "");
+    out.doc(
+        1,
+        &format!(
+            "[`Self::{method}`] answered as server-sent events (`{}` is set to true): a \
+             stream of [`{item}`], read as it is consumed; dropping it closes the connection.",
+            stream.param
+        ),
+    );
+    signature(
+        out,
+        &format!("pub async fn {name}"),
+        &self_and(params),
+        &ret,
+    );
+    let mut call: Vec<String> = passed.to_vec();
+    call.push("&RequestOptions::default()".to_owned());
+    out.line(
+        2,
+        &format!("self.{with_options}({}).await", call.join(", ")),
+    );
+    out.line(1, "}");
+    out.line(0, "");
+    out.doc(
+        1,
+        &format!(
+            "[`Self::{name}`] with per-call options (the timeout also bounds each wait \
+             between events)."
+        ),
+    );
+    let mut all = self_and(params);
+    all.push("options: &RequestOptions".to_owned());
+    signature(out, &format!("pub async fn {with_options}"), &all, &ret);
+    if request {
+        out.uses("crate::client::to_params");
+        out.line(2, "let mut params = to_params(params);");
+    } else {
+        out.uses("crate::request::Params");
+        out.line(2, "let mut params = Params::new();");
+    }
+    for arg in args {
+        out.line(
+            2,
+            &format!(
+                "params.insert({:?}.to_owned(), {}.into());",
+                arg.name,
+                plain(&field_ident(&arg.name))
+            ),
+        );
+    }
+    out.line(
+        2,
+        &format!("params.insert({:?}.to_owned(), true.into());", stream.param),
+    );
+    out.line(
+        2,
+        &format!("self.client.stream(&{constant}, params, options).await.map(TypedStream::new)"),
+    );
+    out.line(1, "}");
     Ok(())
 }
 
@@ -1330,8 +1426,10 @@ mod tests {
             summary: "Does it.".into(),
             response: None,
             paginate: false,
-            positional: None,
+            positional: Vec::new(),
             at_origin: false,
+            stream: None,
+            helper: None,
             mock: Mock {
                 action: MockAction::Custom,
                 store: "things".into(),
@@ -1461,6 +1559,39 @@ mod tests {
         assert!(resources.contains("pub async fn list_with_options("));
         assert!(resources
             .contains("Paginator::new::<ThingList>(self.client, &ops::LIST, params, options)"));
+    }
+
+    #[test]
+    fn a_streamed_operation_gets_typed_stream_methods() {
+        let mut things = things();
+        let mut create = op(
+            "things.parts.create",
+            Method::Post,
+            "/things/{thing_id}/parts",
+            vec![
+                param("thing_id", Location::Path, true, Shape::String),
+                param("stream", Location::Body, false, Shape::Boolean),
+            ],
+        );
+        create.stream = Some(crate::overlay::Stream {
+            param: "stream".into(),
+            item: "APIThing".into(),
+        });
+        things.operations.push(create);
+        let files = generated(&[things]).unwrap();
+        let resources = &files[&format!("{RESOURCES_DIR}/things.rs")];
+        assert!(
+            resources.contains("use crate::stream::TypedStream;"),
+            "{resources}"
+        );
+        assert!(resources
+            .contains("pub async fn create_stream(\n        &self,\n        thing_id: &str,"));
+        assert!(resources.contains(") -> Result<TypedStream<ApiThing>> {"));
+        assert!(resources.contains("pub async fn create_stream_with_options("));
+        assert!(resources.contains("params.insert(\"stream\".to_owned(), true.into());"));
+        assert!(resources.contains(
+            "self.client.stream(&ops::PARTS_CREATE, params, options).await.map(TypedStream::new)"
+        ));
     }
 
     #[test]

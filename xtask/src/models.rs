@@ -853,7 +853,7 @@ models:
         assert_eq!(
             (
                 op.response.as_deref(),
-                op.positional.as_deref(),
+                op.positional.first().map(String::as_str),
                 op.mock.store.as_str()
             ),
             (Some("Thing"), Some("id"), "things")

@@ -17,6 +17,10 @@ pub struct Resource {
     /// The answers' models, named by us; their fields come from the spec.
     #[serde(default)]
     pub models: Vec<Model>,
+    /// Parameters written once for the whole file: each applies to every operation whose spec
+    /// has a parameter of that (wire) name and that does not list it itself.
+    #[serde(default)]
+    pub shared_params: Vec<Param>,
     pub operations: Vec<Operation>,
 }
 
@@ -61,7 +65,8 @@ pub struct Operation {
     pub name: String,
     /// The Node name, only where it is not the camelCase of `name` (official-surface.md).
     pub node: Option<String>,
-    /// The spec operation, `METHOD /path` as the spec spells the path.
+    /// The spec operation, `METHOD /path` as the spec spells the path; absent for a helper.
+    #[serde(default)]
     pub spec: String,
     pub summary: String,
     /// Whether unknown parameters pass into the body (the official SDKs' `**kwargs`).
@@ -78,13 +83,40 @@ pub struct Operation {
     /// Iterate all items across pages.
     #[serde(default)]
     pub paginate: bool,
-    /// The parameter Node also accepts positionally.
-    pub positional: Option<String>,
+    /// The parameter(s) Node also accepts positionally: `positional: id`, or a list for the
+    /// official `versions.retrieve(promptSlug, versionId)`.
+    pub positional: Option<Positional>,
     /// Required; `Option` so its absence is reported with the operation's name.
     pub mock: Option<Mock>,
+    /// Server-sent events when a boolean parameter is true: `stream: {param: stream, item:
+    /// PromptCompletionChunk}`.
+    pub stream: Option<Stream>,
+    /// A composite operation implemented in the core (no `spec`, `mock` or `params`):
+    /// `helper: {poll: logs.exports.retrieve, field: status, done: [success], failed: [failed]}`.
+    pub helper: Option<Helper>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A helper that polls an operation until the answer's `field` is `done` (or `failed`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Helper {
+    pub poll: String,
+    pub field: String,
+    pub done: Vec<String>,
+    #[serde(default)]
+    pub failed: Vec<String>,
+}
+
+/// An operation that answers server-sent events when the boolean parameter `param` is true,
+/// each event's data a JSON object of model `item`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    pub param: String,
+    pub item: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
     /// The SDK's name (its camelCase form is accepted too, by the core).
@@ -98,10 +130,19 @@ pub struct Param {
     pub doc: String,
     pub deviates: Option<Deviation>,
     pub not_in_spec: Option<NotInSpec>,
+    /// `body: whole`: the parameter is the whole request body (the variant of a `oneOf` body
+    /// that is not the object whose fields are the other parameters: POST /logs' array).
+    pub body: Option<BodyKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyKind {
+    Whole,
 }
 
 /// Where we knowingly differ from what the spec says about a parameter it has.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deviation {
     pub why: String,
@@ -112,7 +153,7 @@ pub struct Deviation {
 
 /// A parameter the official SDKs send that the spec lacks. Never required: the server does
 /// not know it, so it cannot insist on it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotInSpec {
     pub why: String,
@@ -145,4 +186,21 @@ pub fn load(dir: &Path) -> Result<Vec<(String, Resource)>, String> {
             Ok((module.to_owned(), resource))
         })
         .collect()
+}
+
+/// `positional: id` or `positional: [prompt_slug, version_id]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Positional {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl Positional {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            Positional::One(name) => vec![name],
+            Positional::Several(names) => names,
+        }
+    }
 }

@@ -17,6 +17,11 @@ pub enum Shape {
         min: Option<i64>,
         max: Option<i64>,
     },
+    /// The spec's `type: number`: any JSON number, within the bounds if given.
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Boolean,
     Enum(Vec<String>),
     Array(Box<Shape>),
@@ -98,6 +103,10 @@ pub fn derive(spec: &Spec, schema: &Value, at: &str, named: &mut Named) -> Resul
         Some("integer") => Shape::Integer {
             min: bound(schema, "minimum", at)?,
             max: bound(schema, "maximum", at)?,
+        },
+        Some("number") => Shape::Number {
+            min: number_bound(schema, "minimum", at)?,
+            max: number_bound(schema, "maximum", at)?,
         },
         Some("boolean") => Shape::Boolean,
         Some("array") => Shape::Array(Box::new(derive(
@@ -188,6 +197,17 @@ fn bound(schema: &Value, key: &str, at: &str) -> Result<Option<i64>, String> {
     }
 }
 
+fn number_bound(schema: &Value, key: &str, at: &str) -> Result<Option<f64>, String> {
+    match schema.get(key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or_else(|| format!("{at}: {key} {v:?} is not a number")),
+    }
+}
+
 /// `UsageLimits` -> `USAGE_LIMITS`, `APIKey` -> `API_KEY`.
 pub fn const_name(schema: &str) -> String {
     let chars: Vec<char> = schema.chars().collect();
@@ -240,6 +260,8 @@ properties:
   unit: {type: string, enum: [rpm, rpd, rpm]}
   n: {type: integer, minimum: 1, maximum: 365}
   on: {type: boolean}
+  cost: {type: number, minimum: 0, maximum: 2.5}
+  ratio: {type: number}
   meta: {type: object, additionalProperties: true}
   any: {}",
         )
@@ -266,6 +288,22 @@ properties:
                     }
                 ),
                 field("on", false, Shape::Boolean),
+                field(
+                    "cost",
+                    false,
+                    Shape::Number {
+                        min: Some(0.0),
+                        max: Some(2.5)
+                    }
+                ),
+                field(
+                    "ratio",
+                    false,
+                    Shape::Number {
+                        min: None,
+                        max: None
+                    }
+                ),
                 field("meta", false, Shape::Object(vec![])),
                 field("any", false, Shape::Any),
             ])
@@ -294,7 +332,7 @@ properties:
         let err = shape_of(loop_, "$ref: '#/components/schemas/Node'").unwrap_err();
         assert!(err.contains("contains itself"), "{err}");
         assert!(shape_of("{}", "oneOf: [{type: string}]").is_err());
-        assert!(shape_of("{}", "type: number").is_err());
+        assert!(shape_of("{}", "type: number\nminimum: x").is_err());
         assert!(shape_of("{}", "type: integer\nminimum: 0.5").is_err());
         assert!(shape_of("{}", "type: object\nrequired: [x]").is_err());
     }

@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use portkey::{limits, Error};
-use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -121,6 +121,9 @@ fn to_json(value: &Bound<'_, PyAny>, param: &str, depth: usize) -> Result<Value,
                 param: param.to_owned(),
                 message: if e.is_instance_of::<PyTypeError>(py) {
                     format!("'{param}' cannot be sent as JSON: {}", e.value(py))
+                } else if e.is_instance_of::<PyValueError>(py) {
+                    // `_encode` refusing a value it understands (a naive datetime).
+                    format!("'{param}' {}", e.value(py))
                 } else {
                     format!("'{param}' could not be converted: {e}")
                 },

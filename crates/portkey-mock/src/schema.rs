@@ -53,6 +53,10 @@ pub enum In {
     Path,
     Query,
     Body,
+    /// The whole body when it is not an object (POST /logs' array of logs): checked against
+    /// this schema and handed to the hook as `body[wire]` (the SDK's parameter name).
+    #[allow(dead_code)]
+    Whole,
 }
 
 /// What one parameter's schema cannot say; names are wire names.
@@ -78,6 +82,12 @@ pub enum Schema {
     Integer {
         min: Option<i64>,
         max: Option<i64>,
+    },
+    /// Any JSON number (the spec's `type: number`), within the bounds if given.
+    #[allow(dead_code)]
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
     },
     Boolean,
     Enum(&'static [&'static str]),
@@ -127,6 +137,18 @@ pub fn check(schema: &Schema, value: &Value, path: &str) -> Result<(), ApiError>
             }
             let Some(n) = value.as_i64() else {
                 return Err(invalid("an integer"));
+            };
+            if let Some(min) = min.filter(|min| n < *min) {
+                return Err(invalid(&format!(">= {min}")));
+            }
+            if let Some(max) = max.filter(|max| n > *max) {
+                return Err(invalid(&format!("<= {max}")));
+            }
+            Ok(())
+        }
+        Schema::Number { min, max } => {
+            let Some(n) = value.as_f64() else {
+                return Err(invalid("a number"));
             };
             if let Some(min) = min.filter(|min| n < *min) {
                 return Err(invalid(&format!(">= {min}")));
@@ -195,6 +217,17 @@ pub fn from_text(schema: &Schema, text: &str) -> Value {
             },
             Value::from,
         ),
+        Schema::Number { .. } => text
+            .parse::<i64>()
+            .map(Value::from)
+            .ok()
+            .or_else(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+            })
+            .unwrap_or_else(|| Value::from(text)),
         Schema::Boolean => match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -325,6 +358,19 @@ mod tests {
         assert_eq!(from_text(&int, "2"), json!(2));
         assert_eq!(from_text(&int, "1.5"), json!("1.5"));
         assert_eq!(from_text(&Schema::Boolean, "true"), json!(true));
+        let number = Schema::Number {
+            min: Some(0.0),
+            max: Some(10.0),
+        };
+        assert_eq!(from_text(&number, "2"), json!(2));
+        assert_eq!(from_text(&number, "1.5"), json!(1.5));
+        assert_eq!(from_text(&number, "abc"), json!("abc"));
+        assert!(check(&number, &json!(2.5), "cost").is_ok());
+        assert!(check(&number, &json!(3), "cost").is_ok());
+        let err = |v: Value| check(&number, &v, "cost").unwrap_err().message;
+        assert_eq!(err(json!(-0.5)), "\"cost\" must be >= 0 (got -0.5)");
+        assert_eq!(err(json!(10.5)), "\"cost\" must be <= 10 (got 10.5)");
+        assert_eq!(err(json!("1.5")), "\"cost\" must be a number (got \"1.5\")");
         assert_eq!(from_text(&Schema::String, "2"), json!("2"));
     }
 

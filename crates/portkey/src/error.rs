@@ -28,6 +28,9 @@ pub enum Error {
         status: u16,
         body: String,
     },
+    /// A job a helper waited on (`logs.exports.wait`) ended in a failed state; `body` is its
+    /// final object (JSON text), as the last poll answered it.
+    JobFailed { message: String, body: String },
 }
 
 /// A non-2xx answer, kept whole.
@@ -59,6 +62,7 @@ impl Error {
             Error::Connection { .. } => "APIConnectionError",
             Error::Timeout { .. } => "APITimeoutError",
             Error::Decode { .. } => "APIResponseValidationError",
+            Error::JobFailed { .. } => "JobFailedError",
             Error::Status(e) => match e.status {
                 400 => "BadRequestError",
                 401 => "AuthenticationError",
@@ -139,6 +143,7 @@ impl fmt::Display for Error {
             Error::Connection { message } => write!(f, "Connection error: {message}"),
             Error::Timeout { message } => write!(f, "Request timed out: {message}"),
             Error::Decode { message, .. } => write!(f, "Invalid response body: {message}"),
+            Error::JobFailed { message, .. } => f.write_str(message),
         }
     }
 }

@@ -37,6 +37,9 @@ pub enum Location {
     Path,
     Query,
     Body,
+    /// The whole body (POST /logs takes one log's fields or an array of logs): given, it is
+    /// the body, and no `Body` parameter may be given with it (nor are they then required).
+    Whole,
 }
 
 /// The shape a value must have. A small subset of JSON Schema: what the spec uses for
@@ -53,6 +56,11 @@ pub enum Shape {
     Integer {
         min: Option<i64>,
         max: Option<i64>,
+    },
+    /// Any JSON number (the spec's `type: number`), within the bounds if given.
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
     },
     Boolean,
     Enum(&'static [&'static str]),
@@ -96,6 +104,18 @@ pub enum Rule {
         when: &'static str,
         equals: &'static str,
     },
+    /// When both are given, `min` must not be after `max` (date-times compared as instants,
+    /// numbers as numbers); a reversed range names `min`.
+    Ordered {
+        min: &'static str,
+        max: &'static str,
+    },
+    /// `param` is required unless the whole-body parameter `without` is given (the spec's
+    /// required fields of a body that can also be given whole).
+    RequiredWithout {
+        param: &'static str,
+        without: &'static str,
+    },
 }
 
 /// One operation of the API.
@@ -114,6 +134,27 @@ pub struct Operation {
     pub summary: &'static str,
     /// Where `path` starts: under the base URL, or at its origin.
     pub base: Base,
+    /// The boolean parameter that, when true, makes the answer server-sent events
+    /// (`Client::stream`); `None` for an operation that never streams.
+    pub stream: Option<&'static str>,
+    /// A composite (helper) operation, implemented once in the core (crate::helpers): `Some`
+    /// for `logs.exports.wait`, which polls another operation. Its `method` and `path` are
+    /// the polled operation's; its params are the polled operation's plus the helper's own.
+    pub helper: Option<&'static Helper>,
+}
+
+/// What a helper operation does.
+#[derive(Debug)]
+pub enum Helper {
+    /// Calls `op` (with the helper's params but `poll_interval` and `max_wait`, both seconds)
+    /// until the answer's `field` is one of `done` (the answer is the result) or of `failed`
+    /// (`Error::JobFailed`, carrying it); `max_wait` passed first is `Error::Timeout`.
+    Poll {
+        op: &'static Operation,
+        field: &'static str,
+        done: &'static [&'static str],
+        failed: &'static [&'static str],
+    },
 }
 
 /// Where an operation's path starts. The spec serves the control plane under

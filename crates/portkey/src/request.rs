@@ -34,6 +34,7 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
     let mut path_values: Vec<(&Param, String)> = Vec::new();
     let mut query: Vec<(&Param, String)> = Vec::new();
     let mut body = Map::new();
+    let mut whole: Option<(&Param, Value)> = None;
     let mut seen: Vec<(&'static str, String)> = Vec::new();
 
     for (key, mut value) in given {
@@ -66,9 +67,30 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
             Location::Body => {
                 body.insert(param.wire.to_owned(), value);
             }
+            Location::Whole => whole = Some((param, value)),
         }
     }
 
+    if let Some((param, _)) = &whole {
+        if !body.is_empty() {
+            let fields: Vec<&str> = op
+                .params
+                .iter()
+                .filter(|p| p.location == Location::Body)
+                .map(|p| p.name)
+                .collect();
+            return Err(Error::invalid(
+                param.name,
+                format!(
+                    "{}: '{}' is the whole body: pass it alone, or the body's fields ({}), \
+                     not both",
+                    op.name,
+                    param.name,
+                    fields.join(", ")
+                ),
+            ));
+        }
+    }
     for param in op.params.iter().filter(|p| p.required) {
         if !seen.iter().any(|(n, _)| *n == param.name) {
             return Err(Error::invalid(
@@ -78,7 +100,7 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
         }
     }
     for rule in op.rules {
-        check_rule(op, rule, &path_values, &body)?;
+        check_rule(op, rule, &path_values, &query, &body, whole.is_some())?;
     }
 
     let mut path_and_query = String::with_capacity(op.path.len() + 48);
@@ -108,8 +130,10 @@ pub fn prepare(op: &Operation, given: Params) -> Result<Prepared> {
         return Err(too_long(op, &path_values, &query, path_and_query.len()));
     }
 
-    let body = matches!(op.method, Method::Post | Method::Put)
-        .then(|| serde_json::to_vec(&body).expect("a JSON map always serialises"));
+    let body = matches!(op.method, Method::Post | Method::Put).then(|| match whole {
+        Some((_, value)) => serde_json::to_vec(&value).expect("a JSON value always serialises"),
+        None => serde_json::to_vec(&body).expect("a JSON map always serialises"),
+    });
     Ok(Prepared {
         method: op.method,
         path_and_query,
@@ -255,9 +279,55 @@ fn check_rule(
     op: &Operation,
     rule: &Rule,
     path_values: &[(&Param, String)],
+    query: &[(&Param, String)],
     body: &Map<String, Value>,
+    whole_given: bool,
 ) -> Result<()> {
     match rule {
+        Rule::RequiredWithout { param, without } => {
+            let present = op
+                .param(param)
+                .is_some_and(|p| body.get(p.wire).is_some_and(|v| !v.is_null()));
+            if !whole_given && !present {
+                return Err(Error::invalid(
+                    *param,
+                    format!(
+                        "{}: missing required parameter '{param}' (or pass the whole body as \
+                         '{without}')",
+                        op.name
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        Rule::Ordered { min, max } => {
+            // The validated values: text in the query (numbers as they will be sent), JSON in
+            // the body. A rule is only written for parameters of one kind (the generator checks).
+            let given = |name: &str| -> Option<(&'static Param, Value)> {
+                let param = op.param(name)?;
+                if let Some((_, text)) = query.iter().find(|(p, _)| p.name == name) {
+                    return Some((param, Value::String(text.clone())));
+                }
+                let v = body.get(param.wire).filter(|v| !v.is_null())?;
+                Some((param, v.clone()))
+            };
+            let (Some((low_param, low)), Some((_, high))) = (given(min), given(max)) else {
+                return Ok(());
+            };
+            if validate::reversed(&low_param.shape, &low, &high) {
+                return Err(Error::invalid(
+                    *min,
+                    format!(
+                        "{}: '{min}' ({}) is after '{max}' ({}): a range's start must not \
+                         be after its end",
+                        op.name,
+                        plain(&low),
+                        plain(&high)
+                    ),
+                ));
+            }
+            Ok(())
+        }
         Rule::RequiredWhen {
             param,
             when,
@@ -280,6 +350,14 @@ fn check_rule(
             }
             Ok(())
         }
+    }
+}
+
+/// A value as the message shows it: a string without its quotes.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -456,6 +534,186 @@ mod tests {
             json!({"id": "k", "usage_limits": {"a": nested(MAX_NESTING)}}),
         );
         assert_eq!(param, "usage_limits");
+    }
+
+    const RANGE: Operation = Operation {
+        name: "stats.get",
+        method: Method::Get,
+        path: "/stats",
+        params: &[
+            Param {
+                name: "from",
+                wire: "from",
+                aliases: &[],
+                location: Location::Query,
+                required: false,
+                shape: Shape::DateTime,
+                doc: "",
+            },
+            Param {
+                name: "to",
+                wire: "to",
+                aliases: &[],
+                location: Location::Query,
+                required: false,
+                shape: Shape::DateTime,
+                doc: "",
+            },
+            Param {
+                name: "cost_min",
+                wire: "cost_min",
+                aliases: &[],
+                location: Location::Body,
+                required: false,
+                shape: Shape::Number {
+                    min: None,
+                    max: None,
+                },
+                doc: "",
+            },
+            Param {
+                name: "cost_max",
+                wire: "cost_max",
+                aliases: &[],
+                location: Location::Body,
+                required: false,
+                shape: Shape::Nullable(&Shape::Number {
+                    min: None,
+                    max: None,
+                }),
+                doc: "",
+            },
+        ],
+        rules: &[
+            Rule::Ordered {
+                min: "from",
+                max: "to",
+            },
+            Rule::Ordered {
+                min: "cost_min",
+                max: "cost_max",
+            },
+        ],
+        ..api_keys::LIST
+    };
+
+    #[test]
+    fn ordered_ranges_refuse_a_reversed_one_naming_its_start() {
+        let ok = |v: Value| prepare(&RANGE, params(v)).unwrap();
+        // Equal ends, one end alone, or a later end written with another offset: fine.
+        ok(json!({"from": "2030-01-01T00:00:00Z", "to": "2030-01-01T00:00:00Z"}));
+        ok(json!({"from": "2030-01-01T00:00:00Z"}));
+        ok(json!({"from": "2030-01-01T02:00:00+02:00", "to": "2030-01-01T00:00:00Z"}));
+        ok(json!({"cost_min": 2, "cost_max": 10.5}));
+        ok(json!({"cost_min": 2, "cost_max": null}));
+        let (param, message) = invalid(
+            &RANGE,
+            json!({"from": "2030-01-02T00:00:00Z", "to": "2030-01-01T00:00:00Z"}),
+        );
+        assert_eq!(param, "from");
+        assert_eq!(
+            message,
+            "stats.get: 'from' (2030-01-02T00:00:00Z) is after 'to' (2030-01-01T00:00:00Z): \
+             a range's start must not be after its end"
+        );
+        // The camelCase spelling is the same parameter: still named by the core's name.
+        let (param, _) = invalid(
+            &RANGE,
+            json!({"costMin": 10, "cost_max": 9.5, "from": "2030-01-01T00:00:00Z"}),
+        );
+        assert_eq!(param, "cost_min");
+        // A bad value is reported as such before the range is looked at.
+        let (param, message) = invalid(
+            &RANGE,
+            json!({"from": "soon", "to": "2030-01-01T00:00:00Z"}),
+        );
+        assert_eq!(param, "from");
+        assert!(message.contains("RFC 3339"), "{message}");
+    }
+
+    const INSERT: Operation = Operation {
+        name: "logs.create",
+        method: Method::Post,
+        path: "/logs",
+        params: &[
+            Param {
+                name: "request",
+                wire: "request",
+                aliases: &[],
+                location: Location::Body,
+                // Required unless the whole body is given: the rule below, as generated.
+                required: false,
+                shape: Shape::Object(&[]),
+                doc: "",
+            },
+            Param {
+                name: "metadata",
+                wire: "metadata",
+                aliases: &[],
+                location: Location::Body,
+                required: false,
+                shape: Shape::Object(&[]),
+                doc: "",
+            },
+            Param {
+                name: "logs",
+                wire: "logs",
+                aliases: &[],
+                location: Location::Whole,
+                required: false,
+                shape: Shape::Array(&Shape::Object(&[])),
+                doc: "",
+            },
+        ],
+        rules: &[Rule::RequiredWithout {
+            param: "request",
+            without: "logs",
+        }],
+        ..api_keys::CREATE
+    };
+
+    #[test]
+    fn a_whole_body_parameter_is_the_body_and_excludes_the_fields() {
+        let body = |v: Value| -> Value {
+            let p = prepare(&INSERT, params(v)).unwrap();
+            assert_eq!(p.path_and_query, "/logs");
+            serde_json::from_slice(&p.body.unwrap()).unwrap()
+        };
+        // The fields: one object.
+        assert_eq!(
+            body(json!({"request": {"url": "u"}, "metadata": {"a": "b"}})),
+            json!({"request": {"url": "u"}, "metadata": {"a": "b"}})
+        );
+        // The whole body: the array as it is, the fields' required ones not required.
+        assert_eq!(
+            body(json!({"logs": [{"request": {}}, {"request": {}}]})),
+            json!([{"request": {}}, {"request": {}}])
+        );
+        assert_eq!(body(json!({"logs": []})), json!([]));
+        // None is "not given": the fields decide.
+        assert_eq!(
+            body(json!({"logs": null, "request": {}})),
+            json!({"request": {}})
+        );
+        // Both: refused naming the whole body, listing the fields.
+        let (param, message) = invalid(&INSERT, json!({"logs": [], "metadata": {}}));
+        assert_eq!(param, "logs");
+        assert_eq!(
+            message,
+            "logs.create: 'logs' is the whole body: pass it alone, or the body's fields \
+             (request, metadata), not both"
+        );
+        // The whole body is validated like any parameter.
+        let (param, _) = invalid(&INSERT, json!({"logs": [{"request": {}}, 3]}));
+        assert_eq!(param, "logs[1]");
+        // Without it, the fields' required ones are, named with the other way to give the body.
+        let (param, message) = invalid(&INSERT, json!({"metadata": {}}));
+        assert_eq!(param, "request");
+        assert_eq!(
+            message,
+            "logs.create: missing required parameter 'request' (or pass the whole body as 'logs')"
+        );
+        assert_eq!(invalid(&INSERT, json!({"logs": null})).0, "request");
     }
 
     #[test]

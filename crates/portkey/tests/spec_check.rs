@@ -25,7 +25,53 @@ const OFFICIAL_EXTRAS: &[(&str, &str, &str)] = &[
         "workspace_id",
         "the official SDKs' list(workspace_id) filter",
     ),
+    (
+        "logs.exports.create",
+        "description",
+        "the official SDKs' create(description=...)",
+    ),
+    (
+        "feedback.create",
+        "feedbacks",
+        "a list of feedbacks as the whole body (the official bulk_create)",
+    ),
+    (
+        "feedback.bulk_create",
+        "feedbacks",
+        "a list of feedbacks as the whole body (the official bulk_create)",
+    ),
+    // The prompt hyperparameters the spec groups under `hyperparameters` but says to send at
+    // the root, as the official SDKs do.
+    ("prompts.render", "stream", "root-level hyperparameter"),
+    ("prompts.render", "temperature", "root-level hyperparameter"),
+    ("prompts.render", "max_tokens", "root-level hyperparameter"),
+    ("prompts.render", "top_k", "root-level hyperparameter"),
+    ("prompts.render", "top_p", "root-level hyperparameter"),
+    (
+        "prompts.completions.create",
+        "temperature",
+        "root-level hyperparameter",
+    ),
+    (
+        "prompts.completions.create",
+        "max_tokens",
+        "root-level hyperparameter",
+    ),
+    (
+        "prompts.completions.create",
+        "top_k",
+        "root-level hyperparameter",
+    ),
+    (
+        "prompts.completions.create",
+        "top_p",
+        "root-level hyperparameter",
+    ),
 ];
+
+/// Required flags the overlay declares different from the spec (`deviates: {required: ..}`),
+/// by operation and wire name.
+const REQUIRED_DEVIATIONS: &[(&str, &str)] = &[("prompts.create", "virtual_key")];
 
 fn spec_path() -> PathBuf {
     std::env::var_os("PORTKEY_SPEC")
@@ -133,6 +179,15 @@ fn compare(spec: &Value, schema: &Value, shape: &Shape, at: &str, out: &mut Vec<
             let theirs = (
                 schema.get("minimum").and_then(Value::as_i64),
                 schema.get("maximum").and_then(Value::as_i64),
+            );
+            if theirs != (*min, *max) {
+                out.push(format!("{at}: bounds {:?} != spec {theirs:?}", (min, max)));
+            }
+        }
+        ("number", Shape::Number { min, max }) => {
+            let theirs = (
+                schema.get("minimum").and_then(Value::as_f64),
+                schema.get("maximum").and_then(Value::as_f64),
             );
             if theirs != (*min, *max) {
                 out.push(format!("{at}: bounds {:?} != spec {theirs:?}", (min, max)));
@@ -258,16 +313,56 @@ fn check_operation(spec: &Value, op: &Operation, out: &mut Vec<String>) {
         }
         return;
     };
-    let props = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    // An `allOf` body is its members' properties together; a `oneOf` body (POST /logs: one
+    // log or an array of them) is its object variant's fields, and the other variant is the
+    // whole-body parameter's shape.
+    let mut members: Vec<&Value> = match schema.get("allOf").and_then(Value::as_array) {
+        Some(all) => all.iter().map(|m| resolve(spec, m)).collect(),
+        None => vec![schema],
+    };
+    let mut whole_variants: Vec<&Value> = Vec::new();
+    if let Some(variants) = one_of(schema).filter(|_| schema.get("properties").is_none()) {
+        members.clear();
+        for v in variants.iter().map(|v| resolve(spec, v)) {
+            if v.get("properties").is_some() {
+                members.push(v);
+            } else {
+                whole_variants.push(v);
+            }
+        }
+    }
+    let mut props = serde_json::Map::new();
+    let mut required: BTreeSet<&str> = BTreeSet::new();
+    for member in &members {
+        if let Some(p) = member.get("properties").and_then(Value::as_object) {
+            props.extend(p.clone());
+        }
+        required.extend(
+            member
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+        );
+    }
+    let has_whole = op.params.iter().any(|p| p.location == Location::Whole);
+    for p in op.params.iter().filter(|p| p.location == Location::Whole) {
+        match whole_variants[..] {
+            [variant] => compare(
+                spec,
+                variant,
+                &p.shape,
+                &format!("{}.{}", op.name, p.name),
+                out,
+            ),
+            _ if is_official_extra(op, p.wire) => {}
+            _ => out.push(format!(
+                "{}: {} is the whole body, but the spec's body has no single non-object variant",
+                op.name, p.name
+            )),
+        }
+    }
     for p in &body_params {
         match props.get(p.wire) {
             Some(s) => compare(spec, s, &p.shape, &format!("{}.{}", op.name, p.name), out),
@@ -277,7 +372,12 @@ fn check_operation(spec: &Value, op: &Operation, out: &mut Vec<String>) {
                 op.name, p.wire
             )),
         }
-        if p.required != required.contains(p.wire) {
+        // With a whole body as the other way to give it, no field is required (by design).
+        let deviates = REQUIRED_DEVIATIONS
+            .iter()
+            .any(|(o, w)| *o == op.name && *w == p.wire);
+        let optional_by_design = has_whole && !p.required;
+        if p.required != required.contains(p.wire) && !optional_by_design && !deviates {
             out.push(format!(
                 "{}: body field {} required={} differs from the spec",
                 op.name, p.wire, p.required

@@ -110,11 +110,28 @@ async fn check_case(mock: &Mock, client: &portkey::Client, case: &Value) -> Vec<
         let want = bad["param"].as_str().expect("bad.param");
         let problem = bad["problem"].as_str().expect("bad.problem");
         let where_ = format!("{op} ({problem} {want})");
+        if !PROBLEMS.contains(&problem) {
+            problems.push(format!("{where_}: unknown problem kind (tests/README.md)"));
+        }
         mock.reset().await;
         match client
             .call_by_name(op, params_of(&bad["params"]), &options())
             .await
         {
+            Err(Error::InvalidParam { param, message })
+                if param == want && problem == "reversed" && !message.contains("is after") =>
+            {
+                problems.push(format!(
+                    "{where_}: not refused as a reversed range: {message}"
+                ))
+            }
+            Err(Error::InvalidParam { param, message })
+                if param == want
+                    && problem == "whole_and_fields"
+                    && !message.contains("is the whole body") =>
+            {
+                problems.push(format!("{where_}: not refused as both bodies: {message}"))
+            }
             Err(Error::InvalidParam { param, .. }) if param == want => {}
             Err(Error::InvalidParam { param, message }) => {
                 problems.push(format!("{where_}: refused naming {param:?}: {message}"))
@@ -148,6 +165,36 @@ async fn every_operation_sends_what_the_spec_says() {
         cases.len(),
         problems.join("\n")
     );
+}
+
+/// The kinds of bad call tests/README.md describes.
+const PROBLEMS: &[&str] = &[
+    "missing",
+    "wrong_type",
+    "required_when",
+    "reversed",
+    "whole_and_fields",
+    "required_without",
+];
+
+#[test]
+fn every_ordered_rule_has_a_reversed_case() {
+    for (case, op) in cases().iter().zip(OPERATIONS) {
+        for rule in op.rules {
+            let portkey::operation::Rule::Ordered { min, .. } = rule else {
+                continue;
+            };
+            assert!(
+                case["bad"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|b| b["param"] == *min && b["problem"] == "reversed"),
+                "{}: no reversed case for {min}",
+                op.name
+            );
+        }
+    }
 }
 
 #[test]

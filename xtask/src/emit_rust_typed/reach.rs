@@ -75,7 +75,11 @@ pub fn files(resources: &[Resource], named: &Named) -> Result<Vec<(String, Strin
 
     let mut out = HEAD.to_owned();
     out.push_str("\n#[rustfmt::skip]\nconst CALLED: &[&str] = &[\n");
-    for op in resources.iter().flat_map(|r| &r.operations) {
+    for op in resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .filter(|o| o.helper.is_none())
+    {
         let _ = writeln!(out, "    {:?},", op.name);
     }
     out.push_str("];\n");
@@ -93,7 +97,7 @@ pub fn files(resources: &[Resource], named: &Named) -> Result<Vec<(String, Strin
         );
         out.push_str("    let mock = Mock::start();\n");
         out.push_str("    let client = mock.builder().max_retries(0).build().unwrap();\n");
-        for op in &resource.operations {
+        for op in resource.operations.iter().filter(|o| o.helper.is_none()) {
             call(&mut out, op, case_of(op)?, named)?;
         }
         out.push_str("}\n");
@@ -136,6 +140,10 @@ fn call(out: &mut String, op: &Operation, case: &J, named: &Named) -> Result<(),
         let mut setters = String::new();
         let mut enums = Vec::new();
         for p in struct_params(op) {
+            // The wire case gives the body's fields, not the whole body (the other way).
+            if p.location == crate::model::Location::Whole {
+                continue;
+            }
             let enum_name = format!("{name}{}", type_name(&p.name));
             let ty = param_type(&p.shape, &enum_name, named, &mut enums)?;
             let value = into_expr(sample(&p.name)?, &ty)?;
@@ -210,6 +218,7 @@ fn expr(value: &J, ty: &str, into: bool) -> Result<String, String> {
             }
         }
         "i64" => format!("{}_i64", value.as_i64().ok_or_else(wrong)?),
+        "f64" => format!("{:?}_f64", value.as_f64().ok_or_else(wrong)?),
         "bool" => value.as_bool().ok_or_else(wrong)?.to_string(),
         "Value" => format!("json!({})", json_text(value)),
         _ => match ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
@@ -238,7 +247,7 @@ fn expr(value: &J, ty: &str, into: bool) -> Result<String, String> {
 /// A type of `value_type` as the test file names it.
 fn rust_type(ty: &str) -> String {
     match ty {
-        "String" | "i64" | "bool" | "Value" => ty.to_owned(),
+        "String" | "i64" | "f64" | "bool" | "Value" => ty.to_owned(),
         _ => match ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
             Some(item) => format!("Vec<{}>", rust_type(item)),
             None => format!("portkey::{ty}"),
@@ -290,5 +299,10 @@ mod tests {
             r#"portkey::Unit::from("rpm")"#
         );
         assert_eq!(rust_type("Vec<Unit>"), "Vec<portkey::Unit>");
+        let half: J = serde_yaml::from_str("0.5").unwrap();
+        assert_eq!(expr(&half, "f64", true).unwrap(), "0.5_f64");
+        let whole: J = serde_yaml::from_str("2").unwrap();
+        assert_eq!(expr(&whole, "f64", true).unwrap(), "2.0_f64");
+        assert_eq!(rust_type("Vec<f64>"), "Vec<f64>");
     }
 }

@@ -80,6 +80,16 @@ pub fn read(
 /// (the official SDKs send one on some deletes); otherwise a body that is sent must be a JSON
 /// object, and an empty one counts as `{}` unless a field is required.
 fn read_body(route: &Route, raw: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    // A body that is not an object, where the route takes a whole-body parameter (POST /logs:
+    // an array of logs), is that parameter.
+    if let Some(whole) = route.params.iter().find(|p| p.location == In::Whole) {
+        if let Ok(value) = serde_json::from_slice::<Value>(raw) {
+            if !value.is_object() {
+                check(&whole.schema, &value, "body")?;
+                return Ok(Map::from_iter([(whole.wire.to_owned(), value)]));
+            }
+        }
+    }
     let mut params = route
         .params
         .iter()

@@ -11,7 +11,12 @@ pub use generated::*;
 
 use crate::operation::Operation;
 
-/// Finds an operation by its dotted name (`api_keys.retrieve`).
+/// Finds an operation by its dotted name (`api_keys.retrieve`), helpers (`logs.exports.wait`)
+/// included.
 pub fn find(name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().copied().find(|op| op.name == name)
+    OPERATIONS
+        .iter()
+        .chain(HELPERS)
+        .copied()
+        .find(|op| op.name == name)
 }
