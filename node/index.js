@@ -5,6 +5,7 @@
 const { Portkey } = require('./lib/client');
 const errors = require('./lib/errors');
 const { PagePromise } = require('./lib/pagination');
+const { Stream } = require('./lib/streaming');
 // Generated: every resource class (ApiKeys, Admin, AdminUsers, ...).
 const { classes } = require('./lib/resources');
 
@@ -12,11 +13,12 @@ const names = [
   'PortkeyError', 'APIError', 'APIStatusError', 'BadRequestError', 'AuthenticationError',
   'PermissionDeniedError', 'NotFoundError', 'ConflictError', 'UnprocessableEntityError',
   'RateLimitError', 'InternalServerError', 'APIConnectionError', 'APITimeoutError',
-  'APIResponseValidationError', 'InvalidParameterError',
+  'APIResponseValidationError', 'InvalidParameterError', 'JobFailedError',
 ];
 for (const name of names) Portkey[name] = errors[name];
 Object.assign(Portkey, classes);
 Portkey.PagePromise = PagePromise;
+Portkey.Stream = Stream;
 Portkey.Portkey = Portkey;
 Portkey.default = Portkey;
 

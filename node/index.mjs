@@ -7,7 +7,7 @@ export const {
   PortkeyError, APIError, APIStatusError, BadRequestError, AuthenticationError,
   PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
   InternalServerError, APIConnectionError, APITimeoutError, APIResponseValidationError,
-  InvalidParameterError, PagePromise,
+  InvalidParameterError, JobFailedError, PagePromise, Stream,
 } = Portkey;
 // Generated: every resource class as a named export (ApiKeys, Admin, AdminUsers, ...).
 export * from './lib/resources/index.mjs';

@@ -1,10 +1,11 @@
 'use strict';
 const util = require('node:util');
-const { NativeClient, createClient } = require('./native');
+const { NativeClient, NativeStream, createClient } = require('./native');
 const errors = require('./errors');
 const { wrap } = require('./response');
 const { paramsJSON, isWellFormed } = require('./params');
 const pagination = require('./pagination');
+const { Stream } = require('./streaming');
 // Generated from the overlay: the top-level resources (`apiKeys`, `admin`, ...).
 const { topLevel } = require('./resources');
 
@@ -139,13 +140,31 @@ class Portkey {
   }
 
   /**
-   * @internal Runs one operation through the core. `positional` is `[name, value]` when the
+   * @internal Runs one operation through the core. `positional` is `[name, value, ...]` when the
    * method was called as `method(value, params?, options?)`.
    */
   async _call(op, params, options, positional) {
     // The same steps as `_send`, inline: this is every call's path.
     const out = await this.#native.call(op, this._json(op, params, positional), nativeOptions(options));
     if (out.ok) return wrap(out.body, out.headers);
+    throw fromOutcome(out);
+  }
+
+  /**
+   * @internal An operation that can stream: with `stream: true` in its params, a Promise of a
+   * `Stream` (lib/streaming.js), else the plain answer as `_call` gives it.
+   */
+  _callOrStream(op, params, options, positional) {
+    if (params !== null && typeof params === 'object' && params.stream === true) {
+      return this._stream(op, params, options, positional);
+    }
+    return this._call(op, params, options, positional);
+  }
+
+  /** @internal Opens a streamed answer; resolves once its head arrived. */
+  async _stream(op, params, options, positional) {
+    const out = await this.#native.stream(op, this._json(op, params, positional), nativeOptions(options));
+    if (out instanceof NativeStream) return new Stream(out);
     throw fromOutcome(out);
   }
 
@@ -169,15 +188,21 @@ class Portkey {
       json = paramsJSON(params, op);
     }
     if (positional === undefined) return json;
-    // `method(value, params)`: the value joins the params as `name`, checked like any param.
-    const [name, value] = positional;
-    const camel = name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-    for (const key of new Set([name, camel])) {
-      if (params && Object.prototype.hasOwnProperty.call(params, key)) {
-        throw new InvalidParameterError(`${op}: '${key}' is given twice, as the first argument and in params`, key);
+    // `method(value, params)` (or `method(a, b, params)`): `positional` is `[name, value, ...]`,
+    // and each value joins the params as its name, checked like any param.
+    const given = {};
+    for (let i = 0; i < positional.length; i += 2) {
+      const name = positional[i];
+      const camel = name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+      for (const key of new Set([name, camel])) {
+        if (params && Object.prototype.hasOwnProperty.call(params, key)) {
+          const which = i === 0 ? 'first' : 'second';
+          throw new InvalidParameterError(`${op}: '${key}' is given twice, as the ${which} argument and in params`, key);
+        }
       }
+      given[name] = positional[i + 1];
     }
-    const head = paramsJSON({ [name]: value }, op);
+    const head = paramsJSON(given, op);
     return json === '{}' ? head : `${head.slice(0, -1)},${json.slice(1)}`;
   }
 

@@ -271,6 +271,32 @@ test('the generated .d.ts shows the core\'s summary above every method', async (
   }
 });
 
+test('two positional ids: versions.retrieve(promptSlug, versionId) as the official Node SDK calls it', async () => {
+  const ws = await portkey.admin.workspaces.create({ name: 'positional' });
+  const collection = await portkey.collections.create({ name: 'positional', workspaceId: ws.id });
+  const prompt = await portkey.prompts.create({
+    name: 'Two ids', collectionId: collection.id, string: 'Hi {{name}}', parameters: {}, model: 'gpt-4o',
+  });
+  const v2 = (await portkey.prompts.update(prompt.slug, { string: 'Hello {{name}}', parameters: {} })).prompt_version_id;
+  // Both ids, the first alone with the second in params, and one params object: the same version.
+  const forms = [
+    await portkey.prompts.versions.retrieve(prompt.slug, v2),
+    await portkey.prompts.versions.retrieve(prompt.slug, { versionId: v2 }),
+    await portkey.prompts.versions.retrieve({ promptSlug: prompt.slug, versionId: v2 }),
+  ];
+  for (const got of forms) assert.equal(got.string, 'Hello {{name}}');
+  const label = await portkey.labels.create({ name: 'positional-label' });
+  await portkey.prompts.versions.update(prompt.slug, v2, { labelId: label.id });
+  assert.equal((await portkey.prompts.versions.retrieve(prompt.slug, v2)).prompt_version_label_id, label.id);
+  // An id given twice (argument and params) is refused before sending, naming it.
+  const before = (await mock.requests()).count;
+  const err = await portkey.prompts.versions.retrieve(prompt.slug, v2, { versionId: v2 }).catch((e) => e);
+  assert.equal(err.constructor, InvalidParameterError, err.message);
+  assert.equal(err.param, 'versionId');
+  assert.match(err.message, /given twice, as the second argument/);
+  assert.equal((await mock.requests()).count, before);
+});
+
 test('index.d.ts (CommonJS types) names every export of the ESM types', async () => {
   const { readFile } = await import('node:fs/promises');
   const read = (f) => readFile(path.join(here, '..', f), 'utf8');

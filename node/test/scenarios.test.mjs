@@ -104,6 +104,48 @@ function check(result, dotted, matcher, vars) {
   }
 }
 
+/** The concatenation of `events[i].choices[0].delta.content` (missing: ''). */
+function contentOf(events) {
+  let text = '';
+  for (const e of events) {
+    const piece = e?.choices?.[0]?.delta?.content;
+    if (typeof piece === 'string') text += piece;
+  }
+  return text;
+}
+
+/**
+ * `stream: true`: reads the events with `for await`, stopping after `take` of them with `break`
+ * (which closes the connection, as a user's loop would). Events land in `events` as they come,
+ * so a failure part way keeps those received before it.
+ */
+async function consume(stream, take, events) {
+  assert.ok(stream instanceof Portkey.Stream, `expected a Stream, got ${stream}`);
+  if (take !== undefined && take <= 0) {
+    stream.close();
+    return;
+  }
+  for await (const item of stream) {
+    events.push(item);
+    if (take !== undefined && events.length >= take) break;
+  }
+}
+
+/** `last_request`: the matchers hold for the mock's last logged request, polled for up to 3 s. */
+async function checkLastRequest(matchers, vars) {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const last = (await mock.requests()).requests.at(-1);
+    try {
+      for (const [dotted, matcher] of Object.entries(matchers)) check(last, dotted, matcher, vars);
+      return;
+    } catch (e) {
+      if (Date.now() >= deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 /**
  * One run of a step: builds its client, queues its fault, makes the call (with `iterate`, every
  * item of every page through `for await`, as `{ count, items }`) and checks `error`. Returns the
@@ -123,9 +165,20 @@ async function runStep(step, vars, defaultClient) {
   if (!error) {
     if (step.fault) await mock.fault(substitute(step.fault, vars));
     const params = substitute(step.params ?? {}, vars);
+    if (step.stream) params.stream = true;
     const args = step.options ? [params, callOptions(substitute(step.options, vars))] : [params];
     try {
-      if (step.iterate) {
+      if (step.stream) {
+        const events = [];
+        // The summary is the step's result even when the iteration fails part way.
+        result = { count: 0, events, content: '' };
+        try {
+          await consume(await method(client, step.call)(...args), step.take, events);
+        } finally {
+          result.count = events.length;
+          result.content = contentOf(events);
+        }
+      } else if (step.iterate) {
         const items = [];
         for await (const item of method(client, step.call)(...args)) items.push(item);
         result = { count: items.length, items };
@@ -146,6 +199,8 @@ async function runStep(step, vars, defaultClient) {
       assert.equal(error.param, want, `${error.name}: ${error.message}`);
     }
     if ('message_contains' in step.error) assert.ok(error.message.includes(step.error.message_contains), error.message);
+    // A stream that failed part way: `expect` is checked on the events received before it.
+    if (step.stream) return result;
   } else if (error) {
     throw error;
   }
@@ -177,6 +232,7 @@ for (const file of files) {
         const log = await mock.requests();
         if ('sent' in step) assert.equal(log.count - before, step.sent, 'requests the mock received');
         if ('last_path' in step) assert.equal(log.requests.at(-1)?.path, substitute(step.last_path, vars));
+        if ('last_request' in step) await checkLastRequest(step.last_request, vars);
       });
     }
   });

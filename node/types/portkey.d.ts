@@ -89,6 +89,30 @@ export declare class PagePromise<P, Item> extends Promise<Page<P, Item>> impleme
 }
 
 // ---------------------------------------------------------------------------------------------
+// Streams (lib/streaming.js)
+
+/**
+ * A streamed answer: what an operation that can stream (`prompts.completions.create`) resolves
+ * to when called with `stream: true`. Async-iterable once over its items (each event's JSON);
+ * `break` (or any early exit from the `for await`), `close()` and `controller.abort()` close the
+ * connection, as do its end and a failed event (thrown out of the loop: APITimeoutError for a
+ * stall, APIConnectionError for a cut connection, the APIError class of an `error` event).
+ */
+export declare class Stream<Item> implements AsyncIterable<Item> {
+  /** Aborting it closes the stream; a loop over it then ends. */
+  readonly controller: AbortController;
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** The HTTP response headers (lower-case names). */
+  getHeaders(): ResponseHeaders;
+  /** Closes the connection; idempotent. */
+  close(): void;
+  [Symbol.asyncIterator](): AsyncIterator<Item>;
+  /** The items as newline-delimited JSON bytes; cancelling it closes the connection. */
+  toReadableStream(): ReadableStream<Uint8Array>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client
 
 /** The resources (`apiKeys`, `admin`, `configs`, ...) come from types/resources.d.ts (generated). */
@@ -138,6 +162,15 @@ export declare class InternalServerError extends APIStatusError {}
 export declare class APIConnectionError extends APIError {}
 export declare class APITimeoutError extends APIConnectionError {}
 export declare class APIResponseValidationError extends APIError {}
+
+/**
+ * A job a helper waited on (`logs.exports.waitForCompletion`) ended in a failed state (an
+ * export `failed` or `stopped`); `body` is its final object, as the last poll answered it.
+ */
+export declare class JobFailedError extends PortkeyError {
+  constructor(message: string, body?: unknown);
+  readonly body: unknown;
+}
 
 /**
  * The input is wrong; nothing was sent. Also what a call rejects with when a param cannot be sent

@@ -13,6 +13,7 @@ from ._exceptions import (
     ConflictError,
     InternalServerError,
     InvalidParameterError,
+    JobFailedError,
     NotFoundError,
     PermissionDeniedError,
     PortkeyError,
@@ -22,6 +23,7 @@ from ._exceptions import (
 from ._native import VERSION as __version__
 from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._response import GenericResponse, PortkeyObject
+from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "SyncPage",
     "AsyncPage",
     "AsyncPager",
+    "Stream",
+    "AsyncStream",
     "NOT_GIVEN",
     "NotGiven",
     "PortkeyError",
@@ -49,5 +53,6 @@ __all__ = [
     "APITimeoutError",
     "APIResponseValidationError",
     "InvalidParameterError",
+    "JobFailedError",
     "__version__",
 ]

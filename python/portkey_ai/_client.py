@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._native import NativeClient, at_exit
 from ._exceptions import InvalidParameterError, from_construction, from_outcome, not_an_object
+from ._streaming import AsyncStream, Stream
 from ._types import NotGiven
 from .resources._all import ASYNC_RESOURCES, SYNC_RESOURCES, AsyncResources, SyncResources
 
@@ -12,10 +13,12 @@ if TYPE_CHECKING:
     from typing import Any, Dict, Mapping, Optional, TypeVar
 
     from ._exceptions import Outcome
+    from ._native import NativeStream
     from ._response import PortkeyObject
     from ._types import NotGivenOr
 
     _R = TypeVar("_R", bound=PortkeyObject)
+    _I = TypeVar("_I", bound=PortkeyObject)
     _C = TypeVar("_C", bound="_BaseClient")
 
 __all__ = ["Portkey", "AsyncPortkey"]
@@ -68,6 +71,13 @@ def _answer(outcome: Outcome, cls: type[_R]) -> _R:
     if type(data) is not dict:
         raise not_an_object(outcome[1], body)
     return cls(data, outcome[2])
+
+
+def _opened(result: NativeStream | Outcome) -> NativeStream:
+    """The native stream of an opening, or the exception to raise."""
+    if isinstance(result, tuple):
+        raise from_outcome(result)
+    return result
 
 
 class _BaseClient:
@@ -158,6 +168,25 @@ class Portkey(_BaseClient, SyncResources):
         )
         return _answer(outcome, cls)
 
+    def _stream(
+        self,
+        op: str,
+        params: Dict[str, Any],
+        cls: type[_I],
+        timeout: NotGivenOr[Optional[float]],
+        max_retries: NotGivenOr[int],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> Stream[_I]:
+        """Opens a streamed answer (`params` carry `stream: True`); blocks until it starts."""
+        opened = self._native.stream(
+            op,
+            params,
+            None if isinstance(timeout, NotGiven) else timeout,
+            None if isinstance(max_retries, NotGiven) else max_retries,
+            _headers(extra_headers),
+        )
+        return Stream(_opened(opened), cls)
+
 
 _exit_hook_registered = False
 
@@ -202,3 +231,22 @@ class AsyncPortkey(_BaseClient, AsyncResources):
             _headers(extra_headers),
         )
         return _answer(outcome, cls)
+
+    async def _stream(
+        self,
+        op: str,
+        params: Dict[str, Any],
+        cls: type[_I],
+        timeout: NotGivenOr[Optional[float]],
+        max_retries: NotGivenOr[int],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> AsyncStream[_I]:
+        """Opens a streamed answer (`params` carry `stream: True`) without blocking the loop."""
+        opened = await self._native.astream(
+            op,
+            params,
+            None if isinstance(timeout, NotGiven) else timeout,
+            None if isinstance(max_retries, NotGiven) else max_retries,
+            _headers(extra_headers),
+        )
+        return AsyncStream(_opened(opened), cls)

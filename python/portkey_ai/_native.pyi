@@ -1,6 +1,6 @@
 # Stub of the private native module (bindings/python/src/lib.rs).
 import asyncio
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 VERSION: str
 
@@ -14,6 +14,21 @@ Outcome = Tuple[
     Optional[str],
     Optional[str],
 ]
+
+# An open server-sent-events answer (bindings/python/src/stream.rs); portkey_ai._streaming
+# wraps it. `next()` blocks with the GIL released; `anext()` is its asyncio twin. An event is
+# (None, None, None, data, event, id) with `data` the event's JSON as bytes; None is the end (or
+# a closed stream); a failure is an Outcome with `kind` set, after which the stream is closed.
+class NativeStream:
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> List[Tuple[str, str]]: ...
+    @property
+    def closed(self) -> bool: ...
+    def next(self) -> Optional[Outcome]: ...
+    def anext(self) -> asyncio.Future[Optional[Outcome]]: ...
+    def close(self) -> None: ...
 
 # Settings are checked natively: a wrong type or value raises ValueError(message, class_name,
 # param), which portkey_ai._exceptions.from_construction turns into the package's exception.
@@ -54,6 +69,23 @@ class NativeClient:
         max_retries: Optional[int] = None,
         extra_headers: Optional[Dict[str, str]] = None,
     ) -> asyncio.Future[Outcome]: ...
+    # A NativeStream once the answer's head arrived, or a failure Outcome.
+    def stream(
+        self,
+        op: str,
+        params: Dict[str, object],
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Dict[str, str]] = None,
+    ) -> Union[NativeStream, Outcome]: ...
+    def astream(
+        self,
+        op: str,
+        params: Dict[str, object],
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        extra_headers: Optional[Dict[str, str]] = None,
+    ) -> asyncio.Future[Union[NativeStream, Outcome]]: ...
 
 def operations() -> List[Tuple[str, str, List[Tuple[str, str, bool]]]]: ...
 def at_exit(timeout_seconds: float) -> bool: ...

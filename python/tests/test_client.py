@@ -188,10 +188,18 @@ def test_datetimes_become_rfc3339(mock: Mock) -> None:
     when = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
     portkey.api_keys.update(id=key_id, expires_at=when)
     assert portkey.api_keys.retrieve(id=key_id).expires_at == "2030-01-02T03:04:05Z"
+    offset = datetime.timezone(datetime.timedelta(hours=2))
+    portkey.api_keys.update(id=key_id, expires_at=datetime.datetime(2031, 1, 1, 12, tzinfo=offset))
+    assert portkey.api_keys.retrieve(id=key_id).expires_at == "2031-01-01T12:00:00+02:00"
+    # A naive datetime names no instant: refused before sending, naming the parameter.
     naive = datetime.datetime(2031, 1, 1, 12, 0, 0)
-    portkey.api_keys.update(id=key_id, expires_at=naive)
-    stored = portkey.api_keys.retrieve(id=key_id).expires_at
-    assert stored is not None and stored.startswith("2031-01-01")
+    with pytest.raises(InvalidParameterError) as info:
+        portkey.api_keys.update(id=key_id, expires_at=naive)
+    assert info.value.param == "expires_at"
+    assert "naive datetime" in str(info.value)
+    with pytest.raises(InvalidParameterError) as nested:
+        portkey.api_keys.update(id=key_id, rate_limits=[{"type": "requests", "at": naive}])
+    assert nested.value.param == "rate_limits[0].at"
 
 
 def test_response_objects_can_be_passed_back(mock: Mock) -> None:
@@ -308,7 +316,8 @@ def test_every_core_operation_has_a_documented_method(cls: type, mock: Mock) -> 
         target = client
         for part in name.split("."):
             target = getattr(target, part)
-        assert target.__doc__.startswith(summary), name
+        # The docstring wraps a long summary over lines.
+        assert " ".join(target.__doc__.split()).startswith(" ".join(summary.split())), name
         # A paginated list of AsyncPortkey returns an AsyncPager (awaitable, async-iterable).
         pager = inspect.signature(target).return_annotation.startswith("AsyncPager[")
         assert inspect.iscoroutinefunction(target) == (cls is AsyncPortkey and not pager), name
@@ -340,7 +349,8 @@ def test_sync_and_async_signatures_match() -> None:
             if sync_ret.startswith("SyncPage["):
                 assert async_ret == "AsyncPager[" + sync_ret[len("SyncPage[") :], name
             else:
-                assert sync_ret == async_ret, (sync_cls, name)
+                # A streamed operation answers a Stream, or an AsyncStream on AsyncPortkey.
+                assert sync_ret == async_ret.replace("AsyncStream[", "Stream["), (sync_cls, name)
 
 
 # --- fork ---------------------------------------------------------------------------------
@@ -534,3 +544,16 @@ def test_the_python_side_refuses_an_answer_that_is_not_an_object() -> None:
         assert info.value.status_code == 200
     ok = _answer((None, 200, [], b'{"a": 1}', None, None), portkey_ai.GenericResponse)
     assert ok.a == 1
+
+
+def test_job_failed_error_carries_the_final_object() -> None:
+    from portkey_ai._exceptions import from_outcome
+
+    err = from_outcome(
+        ("JobFailedError", None, None, b'{"id": "e1", "status": "failed"}', "logs.exports.wait: failed", None)
+    )
+    assert isinstance(err, portkey_ai.JobFailedError)
+    assert isinstance(err, portkey_ai.PortkeyError)
+    assert not isinstance(err, portkey_ai.APIError)
+    assert err.body == {"id": "e1", "status": "failed"}
+    assert str(err) == "logs.exports.wait: failed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 
 import pytest
 
@@ -16,7 +17,7 @@ SCENARIOS = sorted((REPO / "tests" / "scenarios").glob("*.json"))
 MISSING = object()
 STEP_KEYS = {
     "call", "params", "client", "options", "fault", "expect", "error", "save", "sent", "last_path",
-    "iterate", "repeat",
+    "iterate", "repeat", "stream", "take", "last_request",
 }
 # Parameter names in `error.param` are the core's; Python spells these differently.
 PYTHON_PARAM = {"headers": "extra_headers"}
@@ -147,6 +148,69 @@ async def iterate_all(answer, asynchronous: bool) -> portkey_ai.PortkeyObject:
     return portkey_ai.GenericResponse({"count": len(items), "items": [plain(i) for i in items]})
 
 
+def content_of(events: list) -> str:
+    """The concatenation of `events[i].choices[0].delta.content` (missing: "")."""
+    text = ""
+    for event in events:
+        try:
+            piece = event["choices"][0]["delta"].get("content")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            piece = None
+        text += piece if isinstance(piece, str) else ""
+    return text
+
+
+async def consume(stream, take, asynchronous: bool, events: list) -> None:
+    """`stream: true`: reads the events as a user would (`with` + `for`, `async with` +
+    `async for`), stopping after `take` of them by breaking out of the loop (leaving the block
+    closes the connection)."""
+    if take is not None and take <= 0:
+        if asynchronous:
+            await stream.close()
+        else:
+            stream.close()
+        return
+    if asynchronous:
+        assert isinstance(stream, portkey_ai.AsyncStream), type(stream)
+        async with stream:
+            async for item in stream:
+                assert isinstance(item, portkey_ai.PortkeyObject), type(item)
+                events.append(item.to_dict())
+                if take is not None and len(events) >= take:
+                    break
+    else:
+        assert isinstance(stream, portkey_ai.Stream), type(stream)
+        with stream:
+            for item in stream:
+                assert isinstance(item, portkey_ai.PortkeyObject), type(item)
+                events.append(item.to_dict())
+                if take is not None and len(events) >= take:
+                    break
+
+
+def summary(events: list) -> portkey_ai.PortkeyObject:
+    """What a streamed step's `expect` and `save` see."""
+    return portkey_ai.GenericResponse(
+        {"count": len(events), "events": events, "content": content_of(events)}
+    )
+
+
+def check_last_request(mock: Mock, matchers: dict, saved: dict, where: str) -> None:
+    """`last_request`: the matchers hold for the last entry of the mock's request log, polled
+    for up to 3 s (the mock learns of a closed connection asynchronously)."""
+    deadline = time.monotonic() + 3.0
+    while True:
+        entry = portkey_ai.GenericResponse(mock.requests()[-1])
+        try:
+            for path, matcher in matchers.items():
+                check(entry, path, matcher, saved, f"{where}: last_request")
+            return
+        except AssertionError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
     mock.reset()
     cls = portkey_ai.AsyncPortkey if asynchronous else portkey_ai.Portkey
@@ -169,6 +233,8 @@ async def run(scenario: dict, mock: Mock, asynchronous: bool) -> None:
             )
         if "last_path" in step:
             assert mock.requests()[-1]["path"] == substitute(step["last_path"], saved), where
+        if "last_request" in step:
+            check_last_request(mock, step["last_request"], saved, where)
 
 
 async def run_step(step, cls, default_client, mock: Mock, saved: dict, asynchronous: bool, where):
@@ -176,6 +242,10 @@ async def run_step(step, cls, default_client, mock: Mock, saved: dict, asynchron
         mock.fault(substitute(step["fault"], saved))
     params = substitute(step.get("params", {}), saved)
     options = call_options(substitute(step.get("options", {}), saved))
+    streamed = bool(step.get("stream"))
+    if streamed:
+        params = {**params, "stream": True}
+    events: list = []
     answer = error = None
     try:
         client = default_client
@@ -190,8 +260,13 @@ async def run_step(step, cls, default_client, mock: Mock, saved: dict, asynchron
             answer = await answer
         if step.get("iterate"):
             answer = await iterate_all(answer, asynchronous)
+        if streamed:
+            await consume(answer, step.get("take"), asynchronous, events)
     except portkey_ai.PortkeyError as e:
         error = e
+    if streamed:
+        # The events received, before an error too.
+        answer = summary(events)
 
     if "error" in step:
         spec = step["error"]
@@ -206,6 +281,9 @@ async def run_step(step, cls, default_client, mock: Mock, saved: dict, asynchron
             assert error.param == param, f"{where}: {error.param} ({error})"
         if "message_contains" in spec:
             assert spec["message_contains"] in str(error), f"{where}: {error}"
+        if streamed:
+            for path, matcher in step.get("expect", {}).items():
+                check(answer, path, matcher, saved, where)
     else:
         assert error is None, f"{where}: unexpected {type(error).__name__}: {error}"
         assert isinstance(answer, portkey_ai.PortkeyObject), where

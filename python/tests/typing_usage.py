@@ -162,3 +162,47 @@ def mistakes_mypy_catches(portkey: Portkey, aportkey: AsyncPortkey) -> None:
         workspace_id="w"
     )
     del count, workspace
+
+
+def streaming_types(portkey: Portkey) -> str:
+    """Type-checked only: `stream=True` gives a `Stream` of chunks, else one completion."""
+    from portkey_ai import Stream
+    from portkey_ai.types import PromptCompletion, PromptCompletionChunk
+
+    text = ""
+    with portkey.prompts.completions.create(prompt_id="p", variables={}, stream=True) as stream:
+        typed: Stream[PromptCompletionChunk] = stream
+        for chunk in typed:
+            one: PromptCompletionChunk = chunk
+            text += str(one.id)
+    answer: PromptCompletion = portkey.prompts.completions.create(prompt_id="p", variables={})
+    also: PromptCompletion = portkey.prompts.completions.create(prompt_id="p", variables={}, stream=False)
+    flag = bool(text)
+    either = portkey.prompts.completions.create(prompt_id="p", variables={}, stream=flag)
+    if isinstance(either, Stream):
+        either.close()
+    wrong: Stream[PromptCompletionChunk] = portkey.prompts.completions.create(  # type: ignore[assignment]
+        prompt_id="p", variables={}
+    )
+    del answer, also, wrong
+    return text
+
+
+async def async_streaming_types(aportkey: AsyncPortkey) -> str:
+    """Type-checked only: `AsyncPortkey` gives an `AsyncStream` (async with / async for)."""
+    from portkey_ai import AsyncStream
+    from portkey_ai.types import PromptCompletion, PromptCompletionChunk
+
+    text = ""
+    stream = await aportkey.prompts.completions.create(prompt_id="p", variables={}, stream=True)
+    typed: AsyncStream[PromptCompletionChunk] = stream
+    async with typed:
+        async for chunk in typed:
+            one: PromptCompletionChunk = chunk
+            text += str(one.id)
+    await typed.aclose()
+    answer: PromptCompletion = await aportkey.prompts.completions.create(prompt_id="p", variables={})
+    for _ in stream:  # type: ignore[attr-defined]
+        pass
+    del answer
+    return text

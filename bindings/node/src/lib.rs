@@ -1,7 +1,8 @@
 //! The native addon behind the `portkey-ai` npm package: conversion and error mapping only.
 //!
-//! The whole FFI surface is one factory, `createClient(options)`, and one method on the client
-//! it returns, `call(op, params, options)`. Everything else (resource objects, error classes,
+//! The whole FFI surface is one factory, `createClient(options)`, and two methods on the client
+//! it returns, `call(op, params, options)` and `stream(op, params, options)` (whose
+//! `NativeStream` has `next()` and `close()`). Everything else (resource objects, error classes,
 //! `getHeaders()`) lives in plain JavaScript in `node/`, so adding an operation to the core
 //! never touches this file.
 //!
@@ -36,6 +37,13 @@
 //!   so it never kills the process; `__panicForTest` proves it.
 //! - The Promise is settled through a threadsafe function that is released once the call
 //!   settles: a script whose last call has finished exits without `process.exit()`.
+//! - Streams (`stream(op, params, options)`, for an operation whose params carry `stream: true`)
+//!   follow the same rules: opening resolves with a `NativeStream` (or an `Outcome`), and each
+//!   `next()` is a Promise of the next event's data (a JSON string), `null` at the end, or an
+//!   `Outcome` on failure. Nothing in their futures refers to `self` (they hold `Arc`s), each
+//!   stops at its next await once its env is dead, and dropping the `NativeStream` (GC, env
+//!   teardown) or `close()` closes the connection. Reads are pulled: the body is read only as
+//!   JS asks for events.
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -44,9 +52,9 @@ use std::sync::Arc;
 use std::task::Poll;
 
 use napi::bindgen_prelude::*;
-use napi::tokio::sync::Notify;
+use napi::tokio::sync::{Mutex, Notify};
 use napi_derive::napi;
-use portkey::{limits, Client, Error as CoreError, RequestOptions};
+use portkey::{limits, Client, Error as CoreError, EventStream, RequestOptions};
 
 /// Client settings as JS passes them; absent values fall back to the core's env/defaults.
 #[napi(object)]
@@ -237,6 +245,51 @@ impl NativeClient {
         })
     }
 
+    /// Opens a server-sent-events answer of `op` (params: a JSON object as a string, with
+    /// `stream: true`). Resolves with a `NativeStream` once the answer's head arrived (retries
+    /// happen before that only), or with an `Outcome` (`ok: false`) on failure. Nothing in the
+    /// future refers to `self` (see the module docs).
+    #[napi(ts_return_type = "Promise<NativeStream | Outcome>")]
+    pub fn stream<'env>(
+        &self,
+        env: &'env Env,
+        op: String,
+        params: String,
+        options: Option<CallOptions>,
+    ) -> Result<PromiseRaw<'env, Either<NativeStream, Outcome>>> {
+        let client = self.client.clone();
+        let life = self.life.clone();
+        env.spawn_future(async move {
+            let params: serde_json::Map<String, serde_json::Value> =
+                match serde_json::from_str(&params) {
+                    Ok(params) => params,
+                    Err(e) => {
+                        return Ok(Either::B(outcome(Err(CoreError::InvalidParam {
+                            param: "params".to_owned(),
+                            message: format!(
+                                "{op}: params are not a JSON object the core can read: {e}"
+                            ),
+                        }))))
+                    }
+                };
+            let options = match request_options(options) {
+                Ok(options) => options,
+                Err(e) => return Ok(Either::B(outcome(Err(e)))),
+            };
+            match life
+                .unless_dead(client.stream_by_name(&op, params, &options))
+                .await
+            {
+                Some(Ok(stream)) => Ok(Either::A(NativeStream::new(stream, life))),
+                Some(Err(e)) => Ok(Either::B(outcome(Err(e)))),
+                None => Err(Error::new(
+                    Status::Cancelled,
+                    "the JavaScript environment ended",
+                )),
+            }
+        })
+    }
+
     /// The User-Agent the client sends (for tests and debugging; the key is never exposed).
     #[napi(getter)]
     pub fn user_agent(&self) -> String {
@@ -256,6 +309,137 @@ impl NativeClient {
     #[napi(getter)]
     pub fn max_retries(&self) -> u32 {
         self.client.max_retries()
+    }
+}
+
+/// What a `NativeStream` and its reads in flight share.
+struct StreamState {
+    /// `None` once closed or ended. An async mutex: a read holds it across its await.
+    stream: Mutex<Option<EventStream>>,
+    closed: AtomicBool,
+    /// Wakes a read in flight when `close()` is called.
+    closing: Notify,
+}
+
+/// A read's result: the event's data, the end (`None`), or the failure.
+type Read = portkey::Result<Option<String>>;
+
+impl StreamState {
+    /// The next event's data, `None` at the end (or once closed). The end or a failure drops
+    /// the core stream at once.
+    async fn next(&self) -> Read {
+        // Created before the flag is read, so a `close()` in between is not missed.
+        let mut closing = pin!(self.closing.notified());
+        closing.as_mut().enable();
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let mut guard = self.stream.lock().await;
+        let Some(stream) = guard.as_mut() else {
+            return Ok(None);
+        };
+        if self.closed.load(Ordering::Acquire) {
+            guard.take();
+            return Ok(None);
+        }
+        let next = napi::tokio::select! {
+            biased;
+            () = &mut closing => None,
+            next = stream.next_event() => Some(next),
+        };
+        match next {
+            Some(Some(Ok(event))) => Ok(Some(event.data)),
+            Some(Some(Err(e))) => {
+                guard.take();
+                Err(e)
+            }
+            // Closed meanwhile, or the end: the stream is dropped here.
+            None | Some(None) => {
+                guard.take();
+                Ok(None)
+            }
+        }
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.closing.notify_waiters();
+        // When a read holds the lock, it sees the notification and drops the stream itself.
+        if let Ok(mut guard) = self.stream.try_lock() {
+            guard.take();
+        }
+    }
+}
+
+/// An open event stream, wrapped by `Stream` in lib/streaming.js. Dropping it (GC, or the
+/// env's teardown) closes the connection.
+#[napi]
+pub struct NativeStream {
+    state: Arc<StreamState>,
+    life: Arc<EnvLife>,
+    status: u32,
+    headers: String,
+}
+
+impl NativeStream {
+    fn new(stream: EventStream, life: Arc<EnvLife>) -> Self {
+        let status = stream.status().into();
+        let headers = header_lines(stream.headers());
+        NativeStream {
+            state: Arc::new(StreamState {
+                stream: Mutex::new(Some(stream)),
+                closed: AtomicBool::new(false),
+                closing: Notify::new(),
+            }),
+            life,
+            status,
+            headers,
+        }
+    }
+}
+
+#[napi]
+impl NativeStream {
+    /// The next event's data (a JSON string), `null` at the end of the stream (or once
+    /// closed), or an `Outcome` (`ok: false`) on failure, after which the stream is closed.
+    /// Nothing in the future refers to `self`.
+    #[napi(ts_return_type = "Promise<string | null | Outcome>")]
+    pub fn next<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<PromiseRaw<'env, Option<Either<String, Outcome>>>> {
+        let state = self.state.clone();
+        let life = self.life.clone();
+        env.spawn_future(async move {
+            match life.unless_dead(state.next()).await {
+                Some(Ok(Some(data))) => Ok(Some(Either::A(data))),
+                Some(Ok(None)) => Ok(None),
+                Some(Err(e)) => Ok(Some(Either::B(outcome(Err(e))))),
+                None => Err(Error::new(
+                    Status::Cancelled,
+                    "the JavaScript environment ended",
+                )),
+            }
+        })
+    }
+
+    /// Closes the stream (its connection); idempotent, never blocks. A read in flight
+    /// resolves as the end of the stream.
+    #[napi]
+    pub fn close(&self) {
+        self.state.close();
+    }
+
+    /// The HTTP status of the answer (2xx).
+    #[napi(getter)]
+    pub fn status(&self) -> u32 {
+        self.status
+    }
+
+    /// The answer's headers as `name: value\n` lines, lower-case names.
+    #[napi(getter)]
+    pub fn headers(&self) -> String {
+        self.headers.clone()
     }
 }
 
@@ -383,7 +567,10 @@ fn outcome(result: portkey::Result<portkey::RawResponse>) -> Outcome {
                 ..base
             },
         },
-        CoreError::Decode { body, .. } => Outcome { body, ..base },
+        // The job's final object (JSON text), for `JobFailedError`.
+        CoreError::Decode { body, .. } | CoreError::JobFailed { body, .. } => {
+            Outcome { body, ..base }
+        }
         CoreError::Status(e) => Outcome {
             body: e.body,
             headers: header_lines(&e.headers),

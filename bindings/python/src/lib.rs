@@ -1,7 +1,8 @@
 //! `portkey_ai._native`: the private module under the pure-Python package `portkey_ai`.
 //!
 //! The boundary is one call: an operation name and a dict of parameters go in; a tuple comes
-//! out. Validation, encoding, retries and timeouts all live in the Rust core (`portkey`); this
+//! out. A streamed call (`stream`/`astream`) hands back a `NativeStream` instead, read one event
+//! at a time (`stream.rs`). Validation, encoding, retries and timeouts all live in the Rust core (`portkey`); this
 //! crate only converts values and failures, and decides how waiting happens (GIL released,
 //! shared runtime, asyncio futures).
 //!
@@ -12,6 +13,7 @@ mod bridge;
 mod convert;
 mod outcome;
 mod runtime;
+mod stream;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -20,10 +22,11 @@ use std::time::Duration;
 use portkey::{Client, ClientBuilder, Error, RequestOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyDict;
 
 use outcome::{invalid, panic_message, CatchPanic, Outcome};
 use runtime::ForkLocal;
+use stream::NativeStream;
 
 /// How often a blocking call on the main thread wakes to run Python's signal handlers, so
 /// Ctrl-C interrupts it. A call that ends sooner never wakes.
@@ -148,7 +151,7 @@ fn test_panic(op: &str) {
 /// Python's signal handlers: when one raises (KeyboardInterrupt), `call` is dropped (which
 /// closes its connection) and the exception is returned. The timer is a plain sleep future,
 /// armed on the first poll: a call that ends within the period never wakes up for it.
-async fn interruptible<F: Future>(call: F) -> PyResult<F::Output> {
+pub(crate) async fn interruptible<F: Future>(call: F) -> PyResult<F::Output> {
     let mut call = std::pin::pin!(call);
     loop {
         tokio::select! {
@@ -226,7 +229,7 @@ impl NativeClient {
         timeout: Option<&Bound<'py, PyAny>>,
         max_retries: Option<&Bound<'py, PyAny>>,
         extra_headers: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let outcome = match self.prepare(params, timeout, max_retries, extra_headers) {
             Err(outcome) => outcome,
             Ok((client, params, options)) => {
@@ -288,11 +291,81 @@ impl NativeClient {
         bridge::future_into_py(py, CatchPanic(Box::pin(future)))
     }
 
+    /// Opens a server-sent-events answer of `op` (whose params carry `stream: true`) and
+    /// blocks until its head arrives, as `call` does (GIL released, Ctrl-C on the main thread,
+    /// retries until the stream starts). Returns a `NativeStream`, or a failure outcome tuple.
+    #[pyo3(signature = (op, params, timeout=None, max_retries=None, extra_headers=None))]
+    fn stream<'py>(
+        &self,
+        py: Python<'py>,
+        op: &str,
+        params: &Bound<'py, PyDict>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<&Bound<'py, PyAny>>,
+        extra_headers: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let outcome = match self.prepare(params, timeout, max_retries, extra_headers) {
+            Err(outcome) => outcome,
+            Ok((client, params, options)) => {
+                let signals = runtime::is_main_thread(py);
+                py.detach(|| {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        test_panic(op);
+                        let rt = runtime::get();
+                        let open = client.stream_by_name(op, params, &options);
+                        let result = if signals {
+                            rt.block_on(interruptible(open))?
+                        } else {
+                            rt.block_on(open)
+                        };
+                        Ok::<_, PyErr>(opened(result))
+                    }))
+                    .unwrap_or_else(|payload| Ok(Outcome::Panic(panic_message(payload))))
+                })?
+            }
+        };
+        outcome.into_pyobject(py)
+    }
+
+    /// Like `stream`, as an asyncio future (see `acall`) of a `NativeStream` or a failure
+    /// outcome. Cancelling it drops the opening (and its connection).
+    #[pyo3(signature = (op, params, timeout=None, max_retries=None, extra_headers=None))]
+    fn astream<'py>(
+        &self,
+        py: Python<'py>,
+        op: &str,
+        params: &Bound<'py, PyDict>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<&Bound<'py, PyAny>>,
+        extra_headers: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let prepared = self.prepare(params, timeout, max_retries, extra_headers);
+        let op = op.to_owned();
+        let future = async move {
+            test_panic(&op);
+            match prepared {
+                Err(outcome) => outcome,
+                Ok((client, params, options)) => {
+                    opened(client.stream_by_name(&op, params, &options).await)
+                }
+            }
+        };
+        bridge::future_into_py(py, CatchPanic(Box::pin(future)))
+    }
+
     fn __repr__(&self) -> String {
         match self.client() {
             Ok(c) => format!("NativeClient(base_url={:?})", c.base_url()),
             Err(_) => "NativeClient()".to_owned(),
         }
+    }
+}
+
+/// An opened stream as the outcome Python receives.
+fn opened(result: portkey::Result<portkey::EventStream>) -> Outcome {
+    match result {
+        Ok(stream) => Outcome::Stream(NativeStream::new(stream)),
+        Err(e) => Outcome::Err(e),
     }
 }
 
@@ -332,6 +405,7 @@ fn operations() -> Vec<OperationDoc> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
+    m.add_class::<NativeStream>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
     m.add_function(wrap_pyfunction!(at_exit, m)?)?;
     m.add("VERSION", portkey::VERSION)?;

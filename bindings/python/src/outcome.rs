@@ -1,19 +1,23 @@
 //! What a call hands back to Python: one tuple, for success and failure alike.
 //!
 //! `(kind, status, headers, body, message, detail)`: `kind` is None on success, else the name of
-//! the exception class as the core decides it (`Error::class_name`). Errors cross as
-//! data rather than as exceptions raised here: Python picks the exception class in one place
-//! (`portkey_ai._exceptions.from_outcome`), so the class hierarchy stays plain Python and this
-//! crate never imports the package (no import cycle, nothing to look up per error).
+//! the exception class as the core decides it (`Error::class_name`). Streams reuse it: an event
+//! is `(None, None, None, data, event, id)`, the end of a stream is `None`, and an opened stream
+//! is the `NativeStream` itself. Errors cross as data rather than as exceptions raised here:
+//! Python picks the exception class in one place (`portkey_ai._exceptions.from_outcome`), so the
+//! class hierarchy stays plain Python and this crate never imports the package (no import cycle,
+//! nothing to look up per error).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use portkey::{Error, RawResponse};
+use portkey::{Error, Event, RawResponse};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+
+use crate::stream::NativeStream;
 
 /// A call's result, converted to a Python tuple only once the GIL is held.
 pub enum Outcome {
@@ -21,22 +25,39 @@ pub enum Outcome {
     Err(Error),
     /// A Rust panic, caught: the process stays alive and Python raises `PortkeyError`.
     Panic(String),
+    /// A stream opened (`stream`/`astream`): the `NativeStream` object itself.
+    Stream(NativeStream),
+    /// One event of a stream: `(None, None, None, data, event, id)`, `data` as bytes.
+    Event(Event),
+    /// The end of a stream (or a closed one): `None`.
+    End,
 }
 
 impl<'py> IntoPyObject<'py> for Outcome {
-    type Target = PyTuple;
-    type Output = Bound<'py, PyTuple>;
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
     type Error = PyErr;
 
     // (kind, status, headers, body, message, detail); see the module comment.
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let none = || py.None().into_bound(py);
         let headers = |h: &[(String, String)]| -> PyResult<Bound<'py, PyAny>> {
             Ok(PyList::new(py, h.iter().map(|(k, v)| (k.as_str(), v.as_str())))?.into_any())
         };
         let text = |s: &str| PyString::new(py, s).into_any();
         let bytes = |b: &[u8]| PyBytes::new(py, b).into_any();
+        let opt = |s: Option<&str>| s.map_or_else(none, text);
         let items: [Bound<'py, PyAny>; 6] = match self {
+            Outcome::Stream(stream) => return Ok(Bound::new(py, stream)?.into_any()),
+            Outcome::End => return Ok(none()),
+            Outcome::Event(e) => [
+                none(),
+                none(),
+                none(),
+                bytes(e.data.as_bytes()),
+                opt(e.event.as_deref()),
+                opt(e.id.as_deref()),
+            ],
             Outcome::Ok(r) => [
                 none(),
                 r.status.into_pyobject(py)?.into_any(),
@@ -56,6 +77,15 @@ impl<'py> IntoPyObject<'py> for Outcome {
                     Error::Config { .. } | Error::Connection { .. } | Error::Timeout { .. } => {
                         [kind, none(), none(), none(), message, none()]
                     }
+                    // The job's final object (JSON text), for `JobFailedError`.
+                    Error::JobFailed { body, .. } => [
+                        kind,
+                        none(),
+                        none(),
+                        bytes(body.as_bytes()),
+                        message,
+                        none(),
+                    ],
                     Error::Decode { status, body, .. } => [
                         kind,
                         status.into_pyobject(py)?.into_any(),
@@ -70,7 +100,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
                         headers(&s.headers)?,
                         bytes(s.body.as_bytes()),
                         message,
-                        s.request_id.as_deref().map_or_else(none, text),
+                        opt(s.request_id.as_deref()),
                     ],
                 }
             }
@@ -85,7 +115,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
                 none(),
             ],
         };
-        PyTuple::new(py, items)
+        Ok(PyTuple::new(py, items)?.into_any())
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::time::Duration;
 
-/// The admin request body; exactly one of `status`, `delay_ms`, `drop`, `malformed`.
+/// The admin request body; exactly one of `status`, `delay_ms`, `drop`, `malformed`, `stream`.
 /// The answer fields of `status` are kept as raw JSON so that `reply` can name the field
 /// in its messages (serde's own type errors do not).
 #[derive(Deserialize)]
@@ -32,6 +32,66 @@ struct FaultSpec {
     delay_ms: Option<u64>,
     drop: Option<DropPoint>,
     malformed: Option<bool>,
+    stream: Option<StreamFault>,
+}
+
+/// A fault applied to a server-sent events answer only (`{"stream": {...}}`); ordinary
+/// answers pass it by, so it waits in the queue for the next streamed answer that matches.
+/// Exactly one of `cut_after`, `stall_after`, `malformed_after`, `error_after`, optionally
+/// with `pace_ms`; or `pace_ms` alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamFault {
+    /// Close the connection after this many events, without `[DONE]` (nor the end of the
+    /// chunked body: the client sees a cut connection).
+    pub cut_after: Option<u64>,
+    /// Pause `stall_ms` (default 60 s) after this many events, then go on.
+    pub stall_after: Option<u64>,
+    pub stall_ms: Option<u64>,
+    /// Event number `malformed_after + 1`'s data is not JSON; the rest follow as usual.
+    pub malformed_after: Option<u64>,
+    /// After this many events, an `event: error` (`{"error": {"message", "type", "code"},
+    /// "status"}`) ends the stream (no `[DONE]`).
+    pub error_after: Option<u64>,
+    /// The error event's message (default "injected stream error").
+    pub message: Option<String>,
+    /// The error event's `status` (default 500).
+    pub status: Option<u16>,
+    /// Sleep this long before each event.
+    pub pace_ms: Option<u64>,
+}
+
+impl StreamFault {
+    pub const DEFAULT_STALL_MS: u64 = 60_000;
+
+    fn check(&self) -> Result<(), ApiError> {
+        let chosen = [
+            self.cut_after.is_some(),
+            self.stall_after.is_some(),
+            self.malformed_after.is_some(),
+            self.error_after.is_some(),
+        ];
+        let count = chosen.iter().filter(|&&c| c).count();
+        if count > 1 || (count == 0 && self.pace_ms.is_none()) {
+            return Err(ApiError::bad_request(
+                "a stream fault needs one of \"cut_after\", \"stall_after\", \"malformed_after\", \"error_after\" (optionally with \"pace_ms\"), or \"pace_ms\" alone",
+            ));
+        }
+        if self.stall_ms.is_some() && self.stall_after.is_none() {
+            return Err(ApiError::bad_request(
+                "\"stall_ms\" only goes with \"stall_after\"",
+            ));
+        }
+        if (self.message.is_some() || self.status.is_some()) && self.error_after.is_none() {
+            return Err(ApiError::bad_request(
+                "\"message\" and \"status\" only go with \"error_after\"",
+            ));
+        }
+        if let Some(code) = self.status {
+            status(code)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -56,6 +116,7 @@ pub enum Action {
     Delay(Duration),
     Drop(DropPoint),
     Malformed,
+    Stream(StreamFault),
 }
 
 #[derive(Debug)]
@@ -82,10 +143,11 @@ impl FaultSpec {
             self.delay_ms.is_some(),
             self.drop.is_some(),
             self.malformed == Some(true),
+            self.stream.is_some(),
         ];
         if chosen.iter().filter(|&&c| c).count() != 1 {
             return Err(ApiError::bad_request(
-                "a fault needs exactly one action: \"status\", \"delay_ms\", \"drop\" or \"malformed\": true",
+                "a fault needs exactly one action: \"status\", \"delay_ms\", \"drop\", \"malformed\": true or \"stream\"",
             ));
         }
         let answer_fields = [
@@ -109,6 +171,10 @@ impl FaultSpec {
                 headers: reply::headers(self)?,
                 body: reply::body(self)?,
             });
+        }
+        if let Some(stream) = &self.stream {
+            stream.check()?;
+            return Ok(Action::Stream(stream.clone()));
         }
         Ok(match (self.delay_ms, self.drop) {
             (Some(ms), _) => Action::Delay(Duration::from_millis(ms)),
@@ -162,9 +228,31 @@ impl FaultQueue {
         Ok(json!({ "id": id, "queued": self.faults.len() }))
     }
 
-    /// Consumes one use of the first fault matching the request, if any.
+    /// Consumes one use of the first fault matching the request, if any; stream faults are
+    /// passed by (see `take_stream`).
     pub fn take(&mut self, method: &str, path: &str) -> Option<Action> {
-        let index = self.faults.iter().position(|f| f.matches(method, path))?;
+        self.take_where(method, path, |a| !matches!(a, Action::Stream(_)))
+    }
+
+    /// For a server-sent events answer: consumes one use of the first stream fault matching
+    /// the request, if any.
+    pub fn take_stream(&mut self, method: &str, path: &str) -> Option<StreamFault> {
+        match self.take_where(method, path, |a| matches!(a, Action::Stream(_))) {
+            Some(Action::Stream(fault)) => Some(fault),
+            _ => None,
+        }
+    }
+
+    fn take_where(
+        &mut self,
+        method: &str,
+        path: &str,
+        kind: impl Fn(&Action) -> bool,
+    ) -> Option<Action> {
+        let index = self
+            .faults
+            .iter()
+            .position(|f| kind(&f.action) && f.matches(method, path))?;
         let fault = &mut self.faults[index];
         fault.remaining -= 1;
         let action = fault.action.clone();
@@ -239,6 +327,35 @@ mod tests {
             assert!(q.push(bad.to_string().as_bytes()).is_err(), "{bad}");
         }
         assert_eq!(q.clear(), 0);
+    }
+
+    #[test]
+    fn stream_faults_wait_for_a_streamed_answer() {
+        let mut q = queue(&[
+            json!({"path_prefix": "/v1/prompts", "stream": {"cut_after": 2, "pace_ms": 5}}),
+            json!({"path_prefix": "/v1/prompts", "status": 500}),
+        ]);
+        assert!(matches!(
+            q.take("POST", "/v1/prompts/p/completions"),
+            Some(Action::Respond { .. })
+        ));
+        assert!(q.take("POST", "/v1/prompts/p/completions").is_none());
+        assert_eq!(q.take_stream("POST", "/v1/configs"), None);
+        let fault = q.take_stream("POST", "/v1/prompts/p/completions").unwrap();
+        assert_eq!((fault.cut_after, fault.pace_ms), (Some(2), Some(5)));
+        assert_eq!(q.take_stream("POST", "/v1/prompts/p/completions"), None);
+        for bad in [
+            json!({"stream": {}}),
+            json!({"stream": {"cut_after": 1, "error_after": 2}}),
+            json!({"stream": {"stall_ms": 5}}),
+            json!({"stream": {"cut_after": 1, "message": "m"}}),
+            json!({"stream": {"error_after": 1, "status": 99}}),
+            json!({"stream": {"cut_after": -1}}),
+            json!({"stream": {"cut": 1}}),
+            json!({"stream": {"cut_after": 1}, "status": 500}),
+        ] {
+            assert!(q.push(bad.to_string().as_bytes()).is_err(), "{bad}");
+        }
     }
 
     /// The answer a single `status` fault gives, or the 400's message.

@@ -7,8 +7,8 @@ use crate::errors::{ApiError, ApiResult};
 use crate::faults::{Action, DropPoint};
 use crate::options::ServerOptions;
 use crate::state::{LoggedRequest, MockState};
-use crate::{admin, ids};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use crate::{admin, ids, sse};
+use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, USER_AGENT};
 use hyper::http::request::Parts;
@@ -84,10 +84,7 @@ async fn connection(
         // (exempt from timeouts) until the answer is handed back.
         let busy = tracker.busy();
         let state = state.clone();
-        async move {
-            let _busy = busy;
-            handle(state, options, peer, req).await
-        }
+        async move { handle(state, options, peer, req, busy).await }
     });
     // hyper's own header timer is left off: it would also cut idle keep-alive waits at
     // the header limit (see `conn`). Without a timer set it is off anyway; this says so.
@@ -102,16 +99,24 @@ async fn connection(
     }
 }
 
+/// A response body: a whole one, or server-sent events written as they go.
+type Body = Either<Full<Bytes>, sse::SseBody>;
+
+/// `busy` marks the connection busy until the answer is handed over, or, for server-sent
+/// events, until the stream is over.
 async fn handle(
     state: Arc<MockState>,
     options: ServerOptions,
     peer: IpAddr,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+    busy: conn::Busy,
+) -> Result<Response<Body>, Dropped> {
     let (parts, body) = req.into_parts();
     let body_timeout = options.header_timeout;
     let request_id = ids::uuid_v4();
-    let reply = if admin::is_admin_path(parts.uri.path()) {
+    let reply = if let Some(file) = admin::export_file(&state, &parts.method, parts.uri.path()) {
+        Reply::file(file)
+    } else if admin::is_admin_path(parts.uri.path()) && parts.uri.path() != sse::TEST_PATH {
         match read_body(body, body_timeout).await? {
             Ok(body) => Reply::from_result(admin::handle(
                 &state,
@@ -126,9 +131,30 @@ async fn handle(
             ip: peer.to_string(),
             request_id: &request_id,
         };
-        api(&state, &parts, body, body_timeout, client).await?
+        let mut streamed = None;
+        let reply = api(&state, &parts, body, body_timeout, client, &mut streamed).await?;
+        if let Some(pending) = streamed {
+            return Ok(sse_response(sse::start(state, pending, busy), &request_id));
+        }
+        reply
     };
-    Ok(reply.into_response(&request_id))
+    Ok(reply.into_response(&request_id).map(Either::Left))
+}
+
+/// The head of a server-sent events answer.
+fn sse_response(body: sse::SseBody, request_id: &str) -> Response<Body> {
+    let mut response = Response::new(Either::Right(body));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(
+        hyper::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    headers.insert(
+        REQUEST_ID_HEADER,
+        HeaderValue::from_str(request_id).expect("a UUID is always a valid header value"),
+    );
+    response
 }
 
 /// Who sent an API request, and the `x-request-id` its answer carries.
@@ -143,6 +169,7 @@ async fn api(
     body: Incoming,
     body_timeout: Duration,
     client: Client<'_>,
+    streamed: &mut Option<sse::Pending>,
 ) -> Result<Reply, Dropped> {
     let method = parts.method.as_str();
     let path = parts.uri.path();
@@ -162,6 +189,7 @@ async fn api(
             .get(USER_AGENT)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         api_key_present: authorized,
+        stream: None,
     });
     let fault = state.faults().take(method, path);
     match fault {
@@ -206,7 +234,21 @@ async fn api(
             let _ = engine::dispatch(state, &request);
             Err(Dropped)
         }
-        _ => Ok(Reply::from_result(engine::dispatch(state, &request))),
+        _ => {
+            let (result, events) = if path == sse::TEST_PATH {
+                sse::test_route(&body)
+            } else {
+                engine::dispatch_answer(state, &request)
+            };
+            match (result, events) {
+                (Ok(_), Some(events)) => {
+                    let fault = state.faults().take_stream(method, path).unwrap_or_default();
+                    *streamed = Some(sse::Pending { seq, events, fault });
+                    Ok(Reply::from_result(Ok(Value::Null)))
+                }
+                (result, _) => Ok(Reply::from_result(result)),
+            }
+        }
     }
 }
 
@@ -239,6 +281,21 @@ impl Reply {
             status,
             body: Bytes::from(value.to_string()),
             headers: HeaderMap::new(),
+        }
+    }
+
+    /// A text file (a log export's JSON Lines), or the error.
+    fn file(result: Result<String, ApiError>) -> Reply {
+        match result {
+            Ok(text) => Reply {
+                status: StatusCode::OK,
+                body: Bytes::from(text),
+                headers: HeaderMap::from_iter([(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-ndjson"),
+                )]),
+            },
+            Err(error) => Reply::from_result(Err(error)),
         }
     }
 

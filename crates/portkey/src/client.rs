@@ -10,12 +10,14 @@ use serde_json::Value;
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result, StatusError};
 use crate::limits;
-use crate::operation::{Answer, Base, Operation};
+use crate::operation::{Answer, Base, Method, Operation};
 use crate::request::{self, Params};
 use crate::response::{self, RawResponse};
 use crate::retry;
+use crate::stream::EventStream;
 use crate::transport::{
-    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, Transport, TransportError,
+    BodyStream, HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, StreamingResponse,
+    Transport, TransportError,
 };
 
 /// A Portkey control-plane client. Cheap to clone: clones share one connection pool.
@@ -120,6 +122,132 @@ impl Client {
         params: Params,
         options: &RequestOptions,
     ) -> Result<RawResponse> {
+        if let Some(helper) = op.helper {
+            // Boxed: a helper calls `call` again, for the operation it composes.
+            return Box::pin(crate::helpers::run(self, op, helper, params, options)).await;
+        }
+        let (request, max_retries) = self.build(op, params, options)?;
+        let response = self.send_with_retries(request, max_retries).await?;
+        finish(response, op.answer())
+    }
+
+    /// `stream` on the operation named `name` (`prompts.completions.create`); the bindings
+    /// route a call whose `stream` parameter is true here.
+    pub async fn stream_by_name(
+        &self,
+        name: &str,
+        params: Params,
+        options: &RequestOptions,
+    ) -> Result<EventStream> {
+        let op = crate::ops::find(name)
+            .ok_or_else(|| Error::invalid("operation", format!("unknown operation '{name}'")))?;
+        self.stream(op, params, options).await
+    }
+
+    /// Calls an operation that answers server-sent events (`Operation::stream`), with its
+    /// stream parameter true (set when absent; `false` is refused), and returns the events as
+    /// they come.
+    ///
+    /// Validation is `call`'s. Retries happen only before the stream starts: an answer that
+    /// is not a 2xx `text/event-stream` (a 5xx, 408, 429) or a failed connection is retried
+    /// as for an idempotent call (a streamed operation creates nothing on the server, it only
+    /// answers), never once events have begun. A final non-2xx answer is the same
+    /// `Error::Status` as `call`'s; a 2xx that is not `text/event-stream` is `Error::Decode`.
+    /// The timeout bounds the wait for the answer's head, then each wait between events.
+    pub async fn stream(
+        &self,
+        op: &Operation,
+        mut params: Params,
+        options: &RequestOptions,
+    ) -> Result<EventStream> {
+        let Some(flag) = op.stream else {
+            return Err(Error::invalid(
+                "stream",
+                format!("{} does not answer with a stream", op.name),
+            ));
+        };
+        match params.get(flag) {
+            None => {
+                params.insert(flag.to_owned(), Value::Bool(true));
+            }
+            Some(Value::Bool(true)) => {}
+            Some(_) => {
+                return Err(Error::invalid(
+                    flag,
+                    format!("{flag} must be true to stream (use call for the whole answer)"),
+                ))
+            }
+        }
+        let (mut request, max_retries) = self.build(op, params, options)?;
+        if !options
+            .extra_headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            request
+                .headers
+                .insert("accept", HeaderValue::from_static("text/event-stream"));
+        }
+        let gap = request.timeout;
+        let mut retry = 0;
+        let response = loop {
+            let outcome = self.inner.transport.send_streaming(request.clone()).await;
+            let may_retry = retry < max_retries;
+            // Replay is safe until the first byte of the events (see above): the retry rules
+            // of an idempotent method.
+            let wait = match &outcome {
+                Ok(r) if may_retry && retry::retry_status(Method::Get, r.status) => {
+                    retry::delay(retry, &r.headers, fastrand::f64())
+                }
+                Err(e) if may_retry && retry::retry_failure(Method::Get, e) => {
+                    retry::delay(retry, &Vec::new(), fastrand::f64())
+                }
+                _ => break outcome.map_err(transport_error)?,
+            };
+            drop(outcome);
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        };
+        let StreamingResponse {
+            status,
+            headers,
+            body,
+        } = response;
+        let is_sse = headers.iter().any(|(name, value)| {
+            name == "content-type"
+                && value
+                    .split(';')
+                    .next()
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/event-stream"))
+        });
+        if (200..300).contains(&status) && is_sse {
+            return Ok(EventStream::new(status, headers, body, gap));
+        }
+        // Not a stream: read what the answer says (bounded in size and time) for the error.
+        let text = read_some(body, gap).await;
+        if !(200..300).contains(&status) {
+            return Err(Error::Status(Box::new(StatusError::new(
+                status, headers, &text,
+            ))));
+        }
+        let kind = headers
+            .iter()
+            .find(|(name, _)| name == "content-type")
+            .map_or("none", |(_, value)| value.as_str());
+        Err(Error::Decode {
+            message: format!("expected a text/event-stream answer, got content-type {kind}"),
+            status,
+            body: String::from_utf8_lossy(&text).into_owned(),
+        })
+    }
+
+    /// The request for a call, and its retry budget, after validating everything.
+    fn build(
+        &self,
+        op: &Operation,
+        params: Params,
+        options: &RequestOptions,
+    ) -> Result<(HttpRequest, u32)> {
         let prepared = request::prepare(op, params)?;
         let inner = &*self.inner;
         let timeout = match options.timeout {
@@ -152,8 +280,7 @@ impl Client {
             body: prepared.body.map(Bytes::from),
             timeout,
         };
-        let response = self.send_with_retries(request, max_retries).await?;
-        finish(response, op.answer())
+        Ok((request, max_retries))
     }
 
     async fn send_with_retries(
@@ -179,6 +306,23 @@ impl Client {
             retry += 1;
         }
     }
+}
+
+/// The most of a non-stream answer's body `stream` reads for its error.
+const MAX_ERROR_BODY: usize = 1 << 20;
+
+/// Up to `MAX_ERROR_BODY` bytes of `body`, for as long as it keeps coming within `gap`.
+async fn read_some(mut body: BodyStream, gap: Duration) -> Vec<u8> {
+    let mut text = Vec::new();
+    while text.len() < MAX_ERROR_BODY {
+        let next = std::future::poll_fn(|cx| body.as_mut().poll_next(cx));
+        match tokio::time::timeout(gap, next).await {
+            Ok(Some(Ok(chunk))) => text.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    text.truncate(MAX_ERROR_BODY);
+    text
 }
 
 /// Headers that frame the message or steer the connection and its proxy. Only the HTTP stack
@@ -616,6 +760,120 @@ mod tests {
             !format!("{:?}", sent[0].headers).contains("pk-secret"),
             "sensitive header shown"
         );
+    }
+
+    fn sse(body: &'static str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse {
+            status: 200,
+            headers: vec![(
+                "content-type".into(),
+                "text/event-stream; charset=utf-8".into(),
+            )],
+            body: Bytes::from_static(body.as_bytes()),
+        })
+    }
+
+    async fn completion(client: &Client, params: Value) -> Result<EventStream> {
+        client
+            .stream_by_name(
+                "prompts.completions.create",
+                params.as_object().unwrap().clone(),
+                &RequestOptions::default(),
+            )
+            .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_is_retried_until_its_events_begin() {
+        let (client, transport) = client(vec![
+            answer(500, vec![]),
+            Err(TransportError::Io("reset".into())),
+            sse("data: {\"a\":1}\n\ndata: [DONE]\n\n"),
+        ]);
+        let mut events = completion(
+            &client,
+            serde_json::json!({"prompt_id": "p", "variables": {}}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(events.status(), 200);
+        assert_eq!(
+            events.next_event().await.unwrap().unwrap().data,
+            "{\"a\":1}"
+        );
+        assert!(events.next_event().await.is_none());
+        let sent = transport.sent.lock().unwrap();
+        assert_eq!(sent.len(), 3);
+        // `stream: true` is added, and events are asked for.
+        let body: Value = serde_json::from_slice(sent[0].body.as_ref().unwrap()).unwrap();
+        assert_eq!(body["stream"], true);
+        assert_eq!(sent[0].headers["accept"], "text/event-stream");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_that_never_starts_fails_like_call() {
+        let (client, transport) = client(vec![
+            answer(500, br#"{"error":{"message":"down"}}"#.to_vec()),
+            answer(500, br#"{"error":{"message":"down"}}"#.to_vec()),
+            answer(500, br#"{"error":{"message":"down"}}"#.to_vec()),
+            answer(404, br#"{"message":"no such prompt"}"#.to_vec()),
+            ok("{}"),
+        ]);
+        let err = completion(
+            &client,
+            serde_json::json!({"prompt_id": "p", "variables": {}}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.class_name(), "InternalServerError");
+        assert!(err.to_string().contains("down"), "{err}");
+        assert_eq!(transport.sent.lock().unwrap().len(), 3);
+        let err = completion(
+            &client,
+            serde_json::json!({"prompt_id": "p", "variables": {}}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.class_name(), "NotFoundError");
+        assert!(err.to_string().contains("no such prompt"), "{err}");
+        // A 2xx that is not an event stream.
+        let err = completion(
+            &client,
+            serde_json::json!({"prompt_id": "p", "variables": {}}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.class_name(), "APIResponseValidationError");
+        assert!(err.to_string().contains("text/event-stream"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn streaming_is_refused_where_it_cannot_happen() {
+        let (client, transport) = client(vec![]);
+        let err = completion(
+            &client,
+            serde_json::json!({"prompt_id": "p", "variables": {}, "stream": false}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(param_of(&err), "stream");
+        let err = completion(
+            &client,
+            serde_json::json!({"variables": {}, "stream": true}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(param_of(&err), "prompt_id");
+        let err = client
+            .stream_by_name(
+                "api_keys.retrieve",
+                params(serde_json::json!({"id": "k"})),
+                &RequestOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(param_of(&err), "stream");
+        assert!(transport.sent.lock().unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@
 mod client;
 mod config;
 mod error;
+pub mod helpers;
 pub mod limits;
 pub mod models;
 pub mod operation;
@@ -22,6 +23,8 @@ mod request;
 pub mod resources;
 mod response;
 pub mod retry;
+pub mod sse;
+pub mod stream;
 pub mod transport;
 mod validate;
 
@@ -37,3 +40,5 @@ pub use request::{prepare, Params, Prepared};
 /// handles (`ApiKeys`, `AdminUsers`, ...).
 pub use resources::*;
 pub use response::RawResponse;
+pub use sse::Event;
+pub use stream::{EventStream, TypedStream};

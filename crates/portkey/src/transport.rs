@@ -4,10 +4,12 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper::body::{Body as _, Incoming};
 pub use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -56,9 +58,88 @@ pub enum TransportError {
 pub type SendFuture<'a> =
     Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
+/// An answer's body, read only as the consumer polls it (backpressure): each item is the next
+/// chunk of bytes, as the network delivered it. Dropping it closes the connection unless the
+/// body was read to its end.
+pub type BodyStream =
+    Pin<Box<dyn futures_core::Stream<Item = Result<Bytes, TransportError>> + Send + 'static>>;
+
+/// An answer whose head is in and whose body is still to be read.
+pub struct StreamingResponse {
+    pub status: u16,
+    pub headers: Headers,
+    pub body: BodyStream,
+}
+
+impl std::fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+pub type StreamingFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<StreamingResponse, TransportError>> + Send + 'a>>;
+
 /// Sends one request, no retries (the client owns those).
 pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: HttpRequest) -> SendFuture<'_>;
+
+    /// Sends one request and resolves once the answer's head is in; the body is read as the
+    /// caller polls it. `request.timeout` bounds the wait for the head only (the caller bounds
+    /// the body's pauses). The default is built on `send` (the whole body at once, within
+    /// the timeout), so a transport that only implements `send` streams too.
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let sending = self.send(request);
+        Box::pin(async move {
+            let response = sending.await?;
+            let body: BodyStream = Box::pin(Whole(Some(response.body)));
+            Ok(StreamingResponse {
+                status: response.status,
+                headers: response.headers,
+                body,
+            })
+        })
+    }
+}
+
+/// A body already read whole, as a stream of one chunk.
+struct Whole(Option<Bytes>);
+
+impl futures_core::Stream for Whole {
+    type Item = Result<Bytes, TransportError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
+    }
+}
+
+/// hyper's body as a stream of data chunks (trailers are skipped).
+struct Chunks(Incoming);
+
+impl futures_core::Stream for Chunks {
+    type Item = Result<Bytes, TransportError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            match Pin::new(&mut self.0).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => {
+                    return Poll::Ready(Some(Err(TransportError::Io(chain(&e)))))
+                }
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        if !data.is_empty() {
+                            return Poll::Ready(Some(Ok(data)));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The production transport: one hyper connection pool (HTTP/1.1 keep-alive), rustls for TLS,
@@ -94,7 +175,11 @@ impl HyperTransport {
         Ok(HyperTransport { http, proxy })
     }
 
-    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    /// Sends the request and waits for the answer's head.
+    async fn head(
+        &self,
+        request: HttpRequest,
+    ) -> Result<hyper::Response<Incoming>, TransportError> {
         let method = match request.method {
             Method::Get => hyper::Method::GET,
             Method::Post => hyper::Method::POST,
@@ -114,36 +199,41 @@ impl HyperTransport {
                 .headers_mut()
                 .insert(hyper::header::PROXY_AUTHORIZATION, auth);
         }
-        let response = self.http.request(outgoing).await.map_err(|e| {
+        self.http.request(outgoing).await.map_err(|e| {
             let message = chain(&e);
             if e.is_connect() {
                 TransportError::Connect(message)
             } else {
                 TransportError::Io(message)
             }
-        })?;
-        let (parts, body) = response.into_parts();
+        })
+    }
+
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = self.head(request).await?.into_parts();
         let body = body
             .collect()
             .await
             .map_err(|e| TransportError::Io(chain(&e)))?
             .to_bytes();
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
         Ok(HttpResponse {
             status: parts.status.as_u16(),
-            headers,
+            headers: headers_of(&parts.headers),
             body,
         })
     }
+}
+
+fn headers_of(headers: &HeaderMap) -> Headers {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 impl HyperTransport {
@@ -170,6 +260,26 @@ impl Transport for HyperTransport {
                         "no complete answer within {timeout:?}"
                     )))
                 })
+        })
+    }
+
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let timeout = request.timeout;
+        Box::pin(async move {
+            let response = tokio::time::timeout(timeout, self.head(request))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(TransportError::Timeout(format!(
+                        "no answer within {timeout:?}"
+                    )))
+                })?;
+            let (parts, body) = response.into_parts();
+            let body: BodyStream = Box::pin(Chunks(body));
+            Ok(StreamingResponse {
+                status: parts.status.as_u16(),
+                headers: headers_of(&parts.headers),
+                body,
+            })
         })
     }
 }

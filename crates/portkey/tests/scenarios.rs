@@ -111,6 +111,33 @@ fn check(answer: &Value, path: &str, matcher: &Value, where_: &str) {
     }
 }
 
+/// `check` without panicking (for polling): what is wrong, if anything.
+fn verdict(answer: &Value, path: &str, matcher: &Value) -> Result<(), String> {
+    let got = lookup(answer, path);
+    let (kind, want) = matcher
+        .as_object()
+        .and_then(|m| m.iter().next())
+        .expect("matcher has one entry");
+    let holds = match kind.as_str() {
+        "equals" => got == Some(want),
+        "not_equals" => got != Some(want),
+        "present" => got.is_some_and(|v| !v.is_null()) == want.as_bool().unwrap(),
+        "length" => {
+            got.and_then(Value::as_array).map(Vec::len) == want.as_u64().map(|n| n as usize)
+        }
+        "matches" => {
+            let re = regex::Regex::new(want.as_str().unwrap()).unwrap();
+            got.and_then(Value::as_str).is_some_and(|t| re.is_match(t))
+        }
+        other => panic!("unknown matcher {other}"),
+    };
+    if holds {
+        Ok(())
+    } else {
+        Err(format!("{path} = {got:?}, wanted {kind} {want}"))
+    }
+}
+
 fn check_error(error: &Error, want: &Map<String, Value>, where_: &str) {
     assert_eq!(
         error.class_name(),
@@ -327,6 +354,49 @@ async fn iterate(
             params.page_size = p.take("page_size");
             drain(client.audit_logs().list_all_with_options(&params, options)).await
         }
+        "labels.list" => {
+            let params = portkey::ListLabels {
+                organization_id: p.take("organization_id"),
+                workspace_id: p.take("workspace_id"),
+                current_page: p.take("current_page"),
+                page_size: p.take("page_size"),
+                search: p.take("search"),
+            };
+            drain(client.labels().list_all_with_options(&params, options)).await
+        }
+        "prompts.list" => {
+            let params = portkey::ListPrompts {
+                collection_id: p.take("collection_id"),
+                workspace_id: p.take("workspace_id"),
+                current_page: p.take("current_page"),
+                page_size: p.take("page_size"),
+                search: p.take("search"),
+            };
+            drain(client.prompts().list_all_with_options(&params, options)).await
+        }
+        "collections.list" => {
+            let params = portkey::ListCollections {
+                workspace_id: p.take("workspace_id").expect("workspace_id is given"),
+                current_page: p.take("current_page"),
+                page_size: p.take("page_size"),
+                search: p.take("search"),
+            };
+            drain(client.collections().list_all_with_options(&params, options)).await
+        }
+        "analytics.groups.users" => {
+            let mut required = |name: &str| -> String {
+                p.take(name)
+                    .unwrap_or_else(|| panic!("analytics.groups.users: {name} is given"))
+            };
+            let mut params = portkey::UsersAnalyticGroup::new(
+                required("time_of_generation_min"),
+                required("time_of_generation_max"),
+            );
+            params.current_page = p.take("current_page");
+            params.page_size = p.take("page_size");
+            let groups = client.analytics().groups();
+            drain(groups.users_all_with_options(&params, options)).await
+        }
         other => panic!("{other}: not a paginated list the runner knows (add its typed pager)"),
     }?;
     p.done(name);
@@ -357,6 +427,93 @@ async fn perform(
     client.call_by_name(name, params, &options).await?.json()
 }
 
+/// `stream: true`: the call with `"stream": true`, its events read through the `Stream`
+/// (`take: k` drops the stream after k events, as a consumer that stops early). Answers
+/// `{"count", "events": [data as JSON], "content"}` for the events received, and the error
+/// that ended the call or the iteration, if any.
+async fn perform_stream(
+    mock: &Mock,
+    step: &Value,
+    saved: &HashMap<String, Value>,
+    name: &str,
+) -> (Value, Option<Error>) {
+    use futures::StreamExt;
+    let mut events: Vec<Value> = Vec::new();
+    let answer = |events: &Vec<Value>| {
+        let content: String = events
+            .iter()
+            .map(|e| {
+                lookup(e, "choices.0.delta.content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        serde_json::json!({"count": events.len(), "events": events, "content": content})
+    };
+    let prepared = prepare_step(mock, step, saved);
+    if let (Ok(_), Some(fault)) = (&prepared, step.get("fault")) {
+        mock.fault(&substitute(fault, saved)).await;
+    }
+    let (client, options) = match prepared {
+        Ok(prepared) => prepared,
+        Err(e) => return (answer(&events), Some(e)),
+    };
+    let mut params = substitute(&step["params"], saved)
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    params.insert("stream".to_owned(), Value::Bool(true));
+    let take = step
+        .get("take")
+        .map(|k| k.as_u64().expect("take is a count") as usize);
+    let mut stream = match client.stream_by_name(name, params, &options).await {
+        Ok(stream) => stream,
+        Err(e) => return (answer(&events), Some(e)),
+    };
+    let mut failure = None;
+    while take.is_none_or(|k| events.len() < k) {
+        match stream.next().await {
+            Some(Ok(event)) => events.push(
+                serde_json::from_str(&event.data).expect("the core checked the data is JSON"),
+            ),
+            Some(Err(e)) => {
+                failure = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    // Leaving early closes the connection, as a user's `break` would.
+    drop(stream);
+    (answer(&events), failure)
+}
+
+/// `last_request`: the last entry of the mock's request log must match, polled for up to 3 s
+/// (the mock learns of a closed connection asynchronously).
+async fn check_last_request(mock: &Mock, want: &Map<String, Value>, where_: &str) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let log = mock.requests().await;
+        let last = log["requests"]
+            .as_array()
+            .and_then(|r| r.last())
+            .cloned()
+            .unwrap_or(Value::Null);
+        let problems: Vec<String> = want
+            .iter()
+            .filter_map(|(path, matcher)| verdict(&last, path, matcher).err())
+            .collect();
+        if problems.is_empty() {
+            return;
+        }
+        if std::time::Instant::now() > until {
+            panic!("{where_}: last_request: {problems:?} in {last}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
 const STEP_KEYS: &[&str] = &[
     "call",
     "params",
@@ -370,6 +527,9 @@ const STEP_KEYS: &[&str] = &[
     "last_path",
     "iterate",
     "repeat",
+    "stream",
+    "take",
+    "last_request",
 ];
 
 async fn run(file: &str) {
@@ -403,7 +563,25 @@ async fn run(file: &str) {
             if repeat.is_some() {
                 saved.insert("i".to_owned(), run.into());
             }
-            let outcome = perform(&mock, step, &saved, name).await;
+            let outcome = if step.get("stream") == Some(&Value::Bool(true)) {
+                let (answer, failure) = perform_stream(&mock, step, &saved, name).await;
+                match (failure, step.get("error")) {
+                    // The events before the failure are checked too.
+                    (Some(error), Some(want)) => {
+                        check_error(&error, want.as_object().unwrap(), &where_);
+                        if let Some(expect) = step.get("expect").and_then(Value::as_object) {
+                            for (path, matcher) in expect {
+                                check(&answer, path, &substitute(matcher, &saved), &where_);
+                            }
+                        }
+                        continue;
+                    }
+                    (Some(error), None) => Err(error),
+                    (None, _) => Ok(answer),
+                }
+            } else {
+                perform(&mock, step, &saved, name).await
+            };
             match (outcome, step.get("error")) {
                 (Ok(answer), None) => {
                     if let Some(expect) = step.get("expect").and_then(Value::as_object) {
@@ -442,6 +620,15 @@ async fn run(file: &str) {
                 .map(|r| r["path"].clone());
             let last = substitute(last, &saved);
             assert_eq!(path.as_ref(), Some(&last), "{where_}: raw path");
+        }
+        if let Some(want) = step.get("last_request") {
+            let want = substitute(want, &saved);
+            check_last_request(
+                &mock,
+                want.as_object().expect("last_request is an object"),
+                &where_,
+            )
+            .await;
         }
     }
 }
@@ -529,6 +716,51 @@ async fn integrations() {
 #[tokio::test]
 async fn secret_references() {
     run("secret_references.json").await;
+}
+
+#[tokio::test]
+async fn prompts() {
+    run("prompts.json").await;
+}
+
+#[tokio::test]
+async fn prompt_partials() {
+    run("prompt_partials.json").await;
+}
+
+#[tokio::test]
+async fn labels() {
+    run("labels.json").await;
+}
+
+#[tokio::test]
+async fn collections() {
+    run("collections.json").await;
+}
+
+#[tokio::test]
+async fn logs() {
+    run("logs.json").await;
+}
+
+#[tokio::test]
+async fn exports() {
+    run("exports.json").await;
+}
+
+#[tokio::test]
+async fn feedback() {
+    run("feedback.json").await;
+}
+
+#[tokio::test]
+async fn streams() {
+    run("streams.json").await;
+}
+
+#[tokio::test]
+async fn analytics() {
+    run("analytics.json").await;
 }
 
 #[test]

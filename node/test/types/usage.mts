@@ -155,3 +155,17 @@ await portkey.apiKeys.list({}, { headers: fetchHeaders });
 await portkey.apiKeys.list({}, { headers: [['x-trace', 't']] });
 // @ts-expect-error header values are not objects
 await portkey.apiKeys.list({}, { headers: { 'x-trace': { v: 1 } } });
+
+// Streams: `stream: true` resolves to a Stream of chunks; otherwise one completion.
+import type { Stream, PromptCompletion, PromptCompletionChunk } from 'portkey-ai';
+const stream: Stream<PromptCompletionChunk> = await portkey.prompts.completions.create({ promptID: 'p', variables: {}, stream: true });
+for await (const chunk of stream) { const c: PromptCompletionChunk = chunk; void c; }
+stream.controller.abort();
+stream.close();
+const completion: PromptCompletion = await portkey.prompts.completions.create({ promptID: 'p', variables: {} });
+const notStreamed: PromptCompletion = await portkey.prompts.completions.create({ promptID: 'p', variables: {}, stream: false });
+declare const flag: boolean;
+const either: PromptCompletion | Stream<PromptCompletionChunk> = await portkey.prompts.completions.create({ promptID: 'p', variables: {}, stream: flag });
+// @ts-expect-error without stream: true the answer is not a Stream
+const wrongStream: Stream<PromptCompletionChunk> = await portkey.prompts.completions.create({ promptID: 'p', variables: {} });
+void [completion, notStreamed, either, wrongStream];

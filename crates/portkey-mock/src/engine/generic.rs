@@ -26,6 +26,10 @@ pub struct Ctx<'a> {
     pub route: &'static Route,
     pub stores: &'a mut Stores,
     pub input: Input,
+    /// Set by a hook to answer with server-sent events instead of JSON: 200
+    /// `text/event-stream`, one `data: <json>` event per item, then `data: [DONE]`
+    /// (stream faults apply; the hook's returned value is ignored).
+    pub sse: Option<Vec<Value>>,
 }
 
 impl Ctx<'_> {

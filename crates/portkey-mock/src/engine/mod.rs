@@ -31,6 +31,24 @@ pub struct ApiRequest<'a> {
 }
 
 pub fn dispatch(state: &MockState, req: &ApiRequest<'_>) -> ApiResult {
+    dispatch_answer(state, req).0
+}
+
+/// `dispatch`, with the server-sent events a hook chose to answer with (`Ctx::sse`), if any.
+pub fn dispatch_answer(
+    state: &MockState,
+    req: &ApiRequest<'_>,
+) -> (ApiResult, Option<Vec<serde_json::Value>>) {
+    let mut sse = None;
+    let result = dispatch_inner(state, req, &mut sse);
+    (result, sse)
+}
+
+fn dispatch_inner(
+    state: &MockState,
+    req: &ApiRequest<'_>,
+    sse: &mut Option<Vec<serde_json::Value>>,
+) -> ApiResult {
     // The control plane lives under `/v1`; the spec's public endpoints (model pricing) at the
     // origin, without an API key.
     let (rest, at_origin) = match req.path.strip_prefix("/v1") {
@@ -43,6 +61,14 @@ pub fn dispatch(state: &MockState, req: &ApiRequest<'_>) -> ApiResult {
     }
     let found = routes::find(req.method, req.path, rest, at_origin)?;
     let mut stores = state.stores();
+    // Where this request was addressed, for URLs the mock answers (log export downloads).
+    if let Some(host) = req
+        .headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
+        stores.env.origin = format!("http://{host}");
+    }
     let mut workspace = None;
     let result = request::read(found.route, found.path, req.query, req.body).and_then(|input| {
         workspace = audit::workspace_of(&input);
@@ -50,8 +76,9 @@ pub fn dispatch(state: &MockState, req: &ApiRequest<'_>) -> ApiResult {
             route: found.route,
             stores: &mut stores,
             input,
+            sse: None,
         };
-        match found.route.hook {
+        let result = match found.route.hook {
             Some(name) => match hooks::find(name) {
                 Some(hook) => hook(&mut ctx),
                 None => Err(ApiError::new(
@@ -60,7 +87,9 @@ pub fn dispatch(state: &MockState, req: &ApiRequest<'_>) -> ApiResult {
                 )),
             },
             None => generic::serve(&mut ctx),
-        }
+        };
+        *sse = ctx.sse.take();
+        result
     });
     if req.method != "GET" {
         if result.is_ok() {
