@@ -3,7 +3,7 @@
 // field is optional (an answer may omit anything, or hold null) and unknown fields are
 // kept: a response is the parsed JSON. Params take snake_case, camelCase or the wire's
 // spelling, one of them per parameter.
-import type { APIResponse, PagePromise, RequestOptions } from './portkey';
+import type { APIResponse, PagePromise, RequestOptions, Stream } from './portkey';
 
 // --- Parameter shapes (the spec's components/schemas) ---
 
@@ -14,6 +14,69 @@ export type BasicParametersParam = Record<string, unknown>;
 export interface ConditionParam {
   key: string;
   value: string;
+  [key: string]: unknown;
+}
+
+/** The spec's `CustomLog`, as a parameter. */
+export interface CustomLogParam {
+  request: {
+    url: string;
+    body: Record<string, unknown>;
+    method?: string;
+    headers?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  response: {
+    body: Record<string, unknown>;
+    status?: number;
+    headers?: Record<string, unknown>;
+    response_time?: number;
+    [key: string]: unknown;
+  };
+  metadata?: {
+    trace_id?: string;
+    span_id?: string;
+    span_name?: string;
+    additionalProperties?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** The spec's `FeedbackRequest`, as a parameter. */
+export interface FeedbackRequestParam {
+  trace_id: string;
+  value: number;
+  weight?: number;
+  metadata?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The spec's `GenerationsFilterSchema`, as a parameter. */
+export interface GenerationsFilterSchemaParam {
+  time_of_generation_min?: string | Date;
+  time_of_generation_max?: string | Date;
+  total_units_min?: number;
+  total_units_max?: number;
+  cost_min?: number;
+  cost_max?: number;
+  ai_model?: string;
+  prompt_token_min?: number;
+  prompt_token_max?: number;
+  completion_token_min?: number;
+  completion_token_max?: number;
+  status_code?: string;
+  metadata?: Record<string, unknown>;
+  ai_org_model?: string;
+  weighted_feedback_min?: number;
+  weighted_feedback_max?: number;
+  virtual_keys?: string;
+  trace_id?: string;
+  configs?: string;
+  workspace_slug?: string;
+  prompt_slug?: string;
+  page_size?: number;
+  current_page?: number;
   [key: string]: unknown;
 }
 
@@ -33,6 +96,9 @@ export interface GroupByParam {
 
 /** The spec's `InviteRole`, as a parameter. */
 export type InviteRoleParam = 'admin' | 'member';
+
+/** The spec's `LogExportsRequestedData`, as a parameter. */
+export type LogExportsRequestedDataParam = Array<'id' | 'trace_id' | 'created_at' | 'request' | 'response' | 'is_success' | 'ai_org' | 'ai_model' | 'req_units' | 'res_units' | 'total_units' | 'request_url' | 'cost' | 'cost_currency' | 'response_time' | 'response_status_code' | 'mode' | 'config' | 'prompt_slug' | 'metadata'>;
 
 /** The spec's `RateLimits`, as a parameter. */
 export interface RateLimitsParam {
@@ -262,6 +328,590 @@ export interface WorkspaceWithUsersDefaults {
   [key: string]: unknown;
 }
 
+/** Requests per time bucket. */
+export interface RequestsGraph {
+  summary?: RequestsGraphSummary | null;
+  data_points?: Array<RequestsGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Cost in cents per time bucket, total and per request. */
+export interface CostGraph {
+  summary?: CostGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<CostGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Latency in milliseconds per time bucket (mean and percentiles). */
+export interface LatencyGraph {
+  summary?: LatencyGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<LatencyGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Tokens per time bucket, total and per request. */
+export interface TokensGraph {
+  summary?: TokensGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<TokensGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Distinct users per time bucket. */
+export interface UsersGraph {
+  summary?: UsersGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<UsersGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Requests per user per time bucket. */
+export interface UsersRequestsGraph {
+  summary?: UsersRequestsGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<UsersRequestsGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Failed requests per time bucket. */
+export interface ErrorsGraph {
+  summary?: ErrorsGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<ErrorsGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Percentage of failed requests per time bucket. */
+export interface ErrorsRateGraph {
+  summary?: ErrorsRateGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<ErrorsRateGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Failed requests per status code per time bucket. */
+export interface ErrorsStacksGraph {
+  summary?: ErrorsStacksGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<ErrorsStacksGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Failed requests per status code over the whole range. */
+export interface ErrorsStatusCodesGraph {
+  summary?: ErrorsStatusCodesGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<ErrorsStatusCodesGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Requests rescued by retries or fallbacks per time bucket. */
+export interface RequestsRescuedGraph {
+  summary?: RequestsRescuedGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<RequestsRescuedGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Cache hits, hit rate and savings per time bucket. */
+export interface CacheHitRateGraph {
+  summary?: CacheHitRateGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<CacheHitRateGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Latency of cache hits per time bucket. */
+export interface CacheLatencyGraph {
+  summary?: Record<string, unknown> | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<CacheLatencyGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Feedback received per time bucket. */
+export interface FeedbacksGraph {
+  summary?: FeedbacksGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<FeedbacksGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Feedback count per score. */
+export interface FeedbacksScoresGraph {
+  summary?: FeedbacksScoresGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<FeedbacksScoresGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Mean weighted feedback (value times weight) per time bucket. */
+export interface FeedbacksWeightedGraph {
+  summary?: FeedbacksWeightedGraphSummary | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<FeedbacksWeightedGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Feedback count and mean weighted feedback per AI model. */
+export interface FeedbacksAIModelsGraph {
+  summary?: Record<string, unknown> | null;
+  /** An array of data points, each with a timestamp and metrics */
+  data_points?: Array<FeedbacksAIModelsGraphDataPoint> | null;
+  /** The type of object being returned */
+  object?: 'analytics-graph' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Cache hits, their latency and speed-up over the whole range. */
+export interface CacheSummary {
+  summary?: CacheSummarySummary | null;
+  /** The type of object being returned */
+  object?: 'analytics-summary' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of per-user totals. */
+export interface UserGroupList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** Total records present across all pages */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<UserGroup> | null;
+  [key: string]: unknown;
+}
+
+/** One user's requests and cost. */
+export interface UserGroup {
+  /** The user for which the data is calculated */
+  user?: string | null;
+  /** Total requests made by this user */
+  requests?: string | null;
+  /** Total cost in cents for the requests made by this user */
+  cost?: string | null;
+  /** The type of object being returned */
+  object?: 'analytics-group' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of per-model totals. */
+export interface AIModelGroupList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** Total records present across all pages */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<AIModelGroup> | null;
+  [key: string]: unknown;
+}
+
+/** One AI model's requests. */
+export interface AIModelGroup {
+  /** The ai model for which the data is calculated */
+  ai_model?: string | null;
+  /** Total requests made for this ai model */
+  requests?: string | null;
+  /** The type of object being returned */
+  object?: 'analytics-group' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of totals per value of a metadata key. */
+export interface MetadataGroupList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** Total records present across all pages */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<MetadataGroup> | null;
+  [key: string]: unknown;
+}
+
+/** The requests, cost, tokens and feedback of one metadata value. */
+export interface MetadataGroup {
+  /** Value of the metadata on which grouping has been done */
+  metadata_value?: string | null;
+  /** Total requests made with this metadata */
+  requests?: number | null;
+  /** Total cost for all requests made with this metadata */
+  cost?: number | null;
+  /** Average tokens per request for all requests made with this metadata */
+  avg_tokens?: number | null;
+  /** Average weighted feedback for all requests made with this metadata */
+  avg_weighted_feedback?: number | null;
+  /** Total requests with feedback */
+  requests_with_feedback?: number | null;
+  /** The last seen timestamp for this metadata */
+  last_seen?: string | null;
+  /** The type of object being returned */
+  object?: 'analytics-group' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `RequestsGraph`. */
+export interface RequestsGraphSummary {
+  /** Total requests across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** An array of data points, each with a timestamp and metrics */
+export interface RequestsGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total requests for this data point bucket */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `CostGraph`. */
+export interface CostGraphSummary {
+  /** Total cost in cents across all data points */
+  total?: number | null;
+  /** Average cost per request across all data points */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `CostGraph.data_points`. */
+export interface CostGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total cost in cents for this data point bucket */
+  total?: number | null;
+  /** Average cost per request for this data point bucket */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `LatencyGraph`. */
+export interface LatencyGraphSummary {
+  /** Average latency in ms across all data points */
+  avg?: number | null;
+  /** 50th percentile latency in ms across all data points */
+  p50?: number | null;
+  /** 90th percentile latency in ms across all data points */
+  p90?: number | null;
+  /** 99th percentile latency in ms across all data points */
+  p99?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `LatencyGraph.data_points`. */
+export interface LatencyGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Average latency in ms for this data point bucket */
+  avg?: number | null;
+  /** 50th percentile latency in ms for this data point bucket */
+  p50?: number | null;
+  /** 90th percentile latency in ms for this data point bucket */
+  p90?: number | null;
+  /** 99th percentile latency in ms for this data point bucket */
+  p99?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `TokensGraph`. */
+export interface TokensGraphSummary {
+  /** Total tokens across all data points */
+  total?: number | null;
+  /** Average tokens per request across all data points */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `TokensGraph.data_points`. */
+export interface TokensGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total tokens for this data point bucket */
+  total?: number | null;
+  /** Average tokens per request for this data point bucket */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `UsersGraph`. */
+export interface UsersGraphSummary {
+  /** Total unique users across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `UsersGraph.data_points`. */
+export interface UsersGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total unique users for this data point bucket */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `UsersRequestsGraph`. */
+export interface UsersRequestsGraphSummary {
+  /** Total requests across all data points */
+  total?: number | null;
+  /** Total unique users across all data points */
+  unique?: number | null;
+  /** Average requests per user across all data points */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `UsersRequestsGraph.data_points`. */
+export interface UsersRequestsGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Average requests per user for this data point bucket */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `ErrorsGraph`. */
+export interface ErrorsGraphSummary {
+  /** Total errors across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ErrorsGraph.data_points`. */
+export interface ErrorsGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total errors this data point bucket */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `ErrorsRateGraph`. */
+export interface ErrorsRateGraphSummary {
+  /** Percentage error rate across all data points */
+  rate?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ErrorsRateGraph.data_points`. */
+export interface ErrorsRateGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Percentage error rate for this data point bucket */
+  rate?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `ErrorsStacksGraph`. */
+export interface ErrorsStacksGraphSummary {
+  /** Total errors across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ErrorsStacksGraph.data_points`. */
+export interface ErrorsStacksGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  stats?: Array<ErrorsStacksGraphDataPointStat> | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ErrorsStacksGraphDataPoint.stats`. */
+export interface ErrorsStacksGraphDataPointStat {
+  /** Response status code */
+  response_status_code?: number | null;
+  /** Total occurences of this response status code */
+  count?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `ErrorsStatusCodesGraph`. */
+export interface ErrorsStatusCodesGraphSummary {
+  /** Total errors across all data points */
+  total_errors?: number | null;
+  /** Unique error codes across all data points */
+  unique_error_codes?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ErrorsStatusCodesGraph.data_points`. */
+export interface ErrorsStatusCodesGraphDataPoint {
+  /** Response status code */
+  status_code?: number | null;
+  /** Occurences of this response status code */
+  count?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `RequestsRescuedGraph`. */
+export interface RequestsRescuedGraphSummary {
+  /** Total requests rescued using retries across all data points */
+  retry?: number | null;
+  /** Total requests rescued using fallback across all data points */
+  fallback?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `RequestsRescuedGraph.data_points`. */
+export interface RequestsRescuedGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  retry?: Array<RequestsRescuedGraphDataPointRetry> | null;
+  /** Total requests rescued using fallback for this data point bucket */
+  fallback?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `RequestsRescuedGraphDataPoint.retry`. */
+export interface RequestsRescuedGraphDataPointRetry {
+  /** Retry attempt count at which the request was rescued */
+  retry_success_count?: number | null;
+  /** Total requests rescued at this retry attempt */
+  count?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `CacheHitRateGraph`. */
+export interface CacheHitRateGraphSummary {
+  /** Total cache hits across all data points */
+  total?: number | null;
+  /** Percentage cache hit rate across all data points */
+  rate?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `CacheHitRateGraph.data_points`. */
+export interface CacheHitRateGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total simple cache hits for this data point bucket */
+  simple_hits?: number | null;
+  /** Total semantic cache hits for this data point bucket */
+  semantic_hits?: number | null;
+  /** Percentage cache hit rate for this data point bucket */
+  rate?: number | null;
+  /** Cumulative simple cache cost savings in cents based on all previous data point buckets and this bucket */
+  cumulative_simple_cache_savings?: number | null;
+  /** Cumulative semantic cache cost savings in cents based on all previous data point buckets and this bucket */
+  cumulative_semantic_cache_savings?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `CacheLatencyGraph.data_points`. */
+export interface CacheLatencyGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Average latency (in ms) for cache hit for this data point bucket */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `FeedbacksGraph`. */
+export interface FeedbacksGraphSummary {
+  /** Total feedbacks across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `FeedbacksGraph.data_points`. */
+export interface FeedbacksGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Total feedbacks for this data point bucket */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `FeedbacksScoresGraph`. */
+export interface FeedbacksScoresGraphSummary {
+  /** Total feedbacks across all data points */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `FeedbacksScoresGraph.data_points`. */
+export interface FeedbacksScoresGraphDataPoint {
+  /** Feedback value for which total is calculated */
+  score?: number | null;
+  /** Total feedbacks for this feedback score */
+  total?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `FeedbacksWeightedGraph`. */
+export interface FeedbacksWeightedGraphSummary {
+  /** Average weighted feedback across all data points */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `FeedbacksWeightedGraph.data_points`. */
+export interface FeedbacksWeightedGraphDataPoint {
+  /** The timestamp for the data point bucket */
+  timestamp?: string | null;
+  /** Average weighted feedback for this data point bucket */
+  avg?: number | null;
+  [key: string]: unknown;
+}
+
+/** One item of `FeedbacksAIModelsGraph.data_points`. */
+export interface FeedbacksAIModelsGraphDataPoint {
+  /** AI model for which feedback data is calculated */
+  ai_model?: string | null;
+  /** Total feedbacks for this ai_model requests */
+  total?: number | null;
+  /** Average weighted feedback for this ai_model requests */
+  avg_weighted_feedback?: number | null;
+  [key: string]: unknown;
+}
+
+/** The `summary` of `CacheSummary`. */
+export interface CacheSummarySummary {
+  /** Total cache hits */
+  hits?: number | null;
+  /** Average latency for a cache hit */
+  avg_latency?: number | null;
+  /** Total requests */
+  total_requests?: number | null;
+  /** Percentage speedup for cache hits compared to non cache hit requests */
+  cache_speedup?: number | null;
+  [key: string]: unknown;
+}
+
 /** An API key as retrieve and list show it; its secret `key` is masked. */
 export interface APIKey {
   id?: string | null;
@@ -376,6 +1026,74 @@ export interface AuditLog {
   client_ip?: string | null;
   /** Country of origin based on the IP address */
   country?: string | null;
+  [key: string]: unknown;
+}
+
+/** A collection as retrieve shows it, with its child collections. */
+export interface Collection {
+  id?: string | null;
+  name?: string | null;
+  workspace_id?: string | null;
+  slug?: string | null;
+  parent_collection_id?: string | null;
+  is_default?: boolean | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  child_collections?: Array<ChildCollection> | null;
+  [key: string]: unknown;
+}
+
+/** A collection as list shows it, with counts of its prompts and children. */
+export interface CollectionSummary {
+  id?: string | null;
+  name?: string | null;
+  workspace_id?: string | null;
+  slug?: string | null;
+  parent_collection_id?: string | null;
+  is_default?: boolean | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  collection_details?: CollectionDetails | null;
+  [key: string]: unknown;
+}
+
+/** A page of collections, with the total count. */
+export interface CollectionList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of collections matching the criteria */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<CollectionSummary> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new collection's id and slug. */
+export interface CreatedCollection {
+  /** ID of the created collection */
+  id?: string | null;
+  /** Slug of the created collection */
+  slug?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `ChildCollection`. */
+export interface ChildCollection {
+  id?: string | null;
+  name?: string | null;
+  last_updated_at?: string | null;
+  collection_details?: CollectionDetails | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `CollectionDetails`. */
+export interface CollectionDetails {
+  child_collections_count?: number | null;
+  prompts_count?: number | null;
+  child_collections_last_updated_at?: string | null;
+  prompts_last_updated_at?: string | null;
   [key: string]: unknown;
 }
 
@@ -508,6 +1226,17 @@ export interface CreatedConfigData {
 /** The `data` of `UpdatedConfig`. */
 export interface UpdatedConfigData {
   version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create and update; `feedback_ids` in the order sent. */
+export interface FeedbackResponse {
+  /** success or failure */
+  status?: string | null;
+  /** Confirmation message indicating successful feedback submission. */
+  message?: string | null;
+  /** Ids of Feedbacks created returned in the same order as input */
+  feedback_ids?: Array<string> | null;
   [key: string]: unknown;
 }
 
@@ -866,6 +1595,301 @@ export interface IntegrationWorkspace {
   enabled?: boolean | null;
   usage_limits?: Array<UsageLimits> | null;
   rate_limits?: Array<RateLimits> | null;
+  [key: string]: unknown;
+}
+
+/** A label as retrieve and list show it. */
+export interface Label {
+  /** Unique identifier for the label */
+  id?: string | null;
+  /** Name of the label */
+  name?: string | null;
+  /** Description of the label */
+  description?: string | null;
+  /** Color code for the label */
+  color_code?: string | null;
+  /** ID of the organisation the label belongs to */
+  organisation_id?: string | null;
+  /** ID of the workspace the label belongs to */
+  workspace_id?: string | null;
+  /** Whether the label is universal */
+  is_universal?: boolean | null;
+  /** When the label was created */
+  created_at?: string | null;
+  /** When the label was last updated */
+  last_updated_at?: string | null;
+  /** Status of the label */
+  status?: string | null;
+  [key: string]: unknown;
+}
+
+/** A page of labels, with the total count. */
+export interface LabelList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** Total number of labels */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<Label> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the new label's id. */
+export interface CreatedLabel {
+  /** ID of the created label */
+  id?: string | null;
+  [key: string]: unknown;
+}
+
+/** A stored log, with its request, response and analytics metrics. */
+export interface Log {
+  /** Unique identifier for the log entry */
+  _id?: string | null;
+  request?: LogRequest | null;
+  response?: LogResponse | null;
+  /** Organization identifier */
+  organisation_id?: string | null;
+  /** Timestamp when the log was created */
+  created_at?: string | null;
+  /** Analytics metrics object containing detailed metrics about the request */
+  metrics?: AnalyticsMetrics | null;
+  /** The original request before any transformations (only present when debug logging is enabled) */
+  finalUntransformedRequest?: RequestResponseObject | null;
+  /** The original response from the provider (only present when debug logging is enabled or request failed) */
+  originalResponse?: RequestResponseObject | null;
+  /** The request after transformations (only present when debug logging is enabled) */
+  transformedRequest?: RequestResponseObject | null;
+  [key: string]: unknown;
+}
+
+/** A log export job; `status` moves draft -> in_progress -> success (or failed, stopped). */
+export interface LogExport {
+  id?: string | null;
+  organisation_id?: string | null;
+  filters?: GenerationsFilterSchema | null;
+  requested_data?: Array<'id' | 'trace_id' | 'created_at' | 'request' | 'response' | 'is_success' | 'ai_org' | 'ai_model' | 'req_units' | 'res_units' | 'total_units' | 'request_url' | 'cost' | 'cost_currency' | 'response_time' | 'response_status_code' | 'mode' | 'config' | 'prompt_slug' | 'metadata' | (string & {})> | null;
+  status?: 'draft' | 'in_progress' | 'success' | 'failed' | 'stopped' | (string & {}) | null;
+  description?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  created_by?: string | null;
+  workspace_id?: string | null;
+  object?: 'export' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Every log export, with the total count. */
+export interface LogExportList {
+  /** The object type: `list`. */
+  object?: 'list' | (string & {}) | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<LogExport> | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create and update; `total` is how many logs the filters select. */
+export interface LogExportSaved {
+  /** The unique identifier of the updated export */
+  id?: string | null;
+  /** The total number of items in the export */
+  total?: number | null;
+  /** The type of the object */
+  object?: 'export' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The answer to start and cancel. */
+export interface LogExportTask {
+  /** A message indicating the status of the export task */
+  message?: string | null;
+  /** The type of the object */
+  object?: 'export' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Where to fetch a finished export's file. */
+export interface LogExportDownload {
+  /** A pre-signed URL for downloading the exported logs */
+  signed_url?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `LogRequest`. */
+export interface LogRequest {
+  /** Sanitized request URL */
+  url?: string | null;
+  /** HTTP method */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'HEAD' | (string & {}) | null;
+  /** Request headers (only present when debug logging is enabled) */
+  headers?: Record<string, unknown> | null;
+  /** Request body (only present when debug logging is enabled) */
+  body?: Record<string, unknown> | null;
+  /** Portkey-specific headers */
+  portkeyHeaders?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `LogResponse`. */
+export interface LogResponse {
+  /** HTTP response status code */
+  status?: number | null;
+  /** Response headers (only present when debug logging is enabled or request failed) */
+  headers?: Record<string, unknown> | null;
+  /** Response body (only present when debug logging is enabled or request failed). */
+  body?: Record<string, unknown> | null;
+  /** Response time in milliseconds */
+  responseTime?: number | null;
+  /** JSON path to the last used option in the config */
+  lastUsedOptionJsonPath?: string | null;
+  [key: string]: unknown;
+}
+
+/** Analytics metrics extracted from the log entry */
+export interface AnalyticsMetrics {
+  /** Unique identifier for the log entry */
+  id?: string | null;
+  /** Organization identifier */
+  organisation_id?: string | null;
+  /** Organization name */
+  organisation_name?: string | null;
+  /** Prompt identifier */
+  prompt_id?: string | null;
+  /** Prompt version identifier */
+  prompt_version_id?: string | null;
+  /** Configuration identifier */
+  config_id?: string | null;
+  /** Timestamp when the log was created */
+  created_at?: string | null;
+  /** Whether the request was successful (status code 200-299) */
+  is_success?: boolean | null;
+  /** AI provider organization (e.g., openai, anthropic) */
+  ai_org?: string | null;
+  /** AI model used */
+  ai_model?: string | null;
+  /** Request token units */
+  req_units?: number | null;
+  /** Response token units */
+  res_units?: number | null;
+  /** Total token units (req_units + res_units) */
+  total_units?: number | null;
+  /** Cost in the specified currency */
+  cost?: number | null;
+  /** Currency code for the cost */
+  cost_currency?: string | null;
+  /** Sanitized request URL */
+  request_url?: string | null;
+  /** HTTP method */
+  request_method?: string | null;
+  /** HTTP response status code */
+  response_status_code?: number | null;
+  /** Response time in milliseconds */
+  response_time?: number | null;
+  /** Whether this was a proxy call */
+  is_proxy_call?: boolean | null;
+  /** Cache status (e.g., HIT, MISS, DISABLED, SEMANTIC HIT) */
+  cache_status?: string | null;
+  /** Type of cache used */
+  cache_type?: string | null;
+  /** Whether streaming was enabled (1) or not (0) */
+  stream_mode?: number | null;
+  /** Number of successful retries */
+  retry_success_count?: number | null;
+  /** Distributed tracing trace ID */
+  trace_id?: string | null;
+  /** Distributed tracing span ID */
+  span_id?: string | null;
+  /** Name of the span */
+  span_name?: string | null;
+  /** Parent span ID in distributed tracing */
+  parent_span_id?: string | null;
+  /** Request mode (e.g., single, loadbalance, fallback) */
+  mode?: string | null;
+  /** Virtual key identifier */
+  virtual_key?: string | null;
+  /** Source of the request (e.g., rubeus, proxy) */
+  source?: string | null;
+  /** Runtime environment */
+  runtime?: string | null;
+  /** Runtime version */
+  runtime_version?: string | null;
+  /** SDK version */
+  sdk_version?: string | null;
+  /** Configuration slug or ID */
+  config?: string | null;
+  /** Internal trace ID for gateway tracking */
+  internal_trace_id?: string | null;
+  /** Index of the last used option in the config */
+  last_used_option_index?: number | null;
+  /** Configuration version identifier */
+  config_version_id?: string | null;
+  /** Prompt slug */
+  prompt_slug?: string | null;
+  /** Workspace slug */
+  workspace_slug?: string | null;
+  /** Path format version for log storage */
+  log_store_file_path_format?: string | null;
+  /** Array of metadata keys */
+  'metadata.key'?: Array<string> | null;
+  /** Array of metadata values */
+  'metadata.value'?: Array<string> | null;
+  /** API key identifier */
+  api_key_id?: string | null;
+  /** Time taken to parse the request in milliseconds */
+  request_parsing_time?: number | null;
+  /** Time taken for pre-processing in milliseconds */
+  pre_processing_time?: number | null;
+  /** Time taken for cache processing in milliseconds */
+  cache_processing_time?: number | null;
+  /** Time taken to parse the response in milliseconds */
+  response_parsing_time?: number | null;
+  /** Total gateway processing time in milliseconds */
+  gateway_processing_time?: number | null;
+  /** Upstream provider response time in milliseconds */
+  upstream_response_time?: number | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `RequestResponseObject`. */
+export interface RequestResponseObject {
+  /** The body content */
+  body?: Record<string, unknown> | null;
+  /** Headers if present */
+  headers?: Record<string, unknown> | null;
+  /** URL if present */
+  url?: string | null;
+  /** HTTP method if present */
+  method?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `GenerationsFilterSchema`. */
+export interface GenerationsFilterSchema {
+  time_of_generation_min?: string | null;
+  time_of_generation_max?: string | null;
+  total_units_min?: number | null;
+  total_units_max?: number | null;
+  cost_min?: number | null;
+  cost_max?: number | null;
+  ai_model?: string | null;
+  prompt_token_min?: number | null;
+  prompt_token_max?: number | null;
+  completion_token_min?: number | null;
+  completion_token_max?: number | null;
+  status_code?: string | null;
+  metadata?: Record<string, unknown> | null;
+  ai_org_model?: string | null;
+  weighted_feedback_min?: number | null;
+  weighted_feedback_max?: number | null;
+  virtual_keys?: string | null;
+  trace_id?: string | null;
+  configs?: string | null;
+  workspace_slug?: string | null;
+  prompt_slug?: string | null;
+  /** max: 50000, default: 50000 */
+  page_size?: number | null;
+  current_page?: number | null;
   [key: string]: unknown;
 }
 
@@ -1421,6 +2445,277 @@ export interface GroupBy {
   [key: string]: unknown;
 }
 
+/** A prompt as list shows it. */
+export interface PromptSummary {
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  collection_id?: string | null;
+  model?: string | null;
+  status?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  object?: 'prompt' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A page of prompts, with the total count. */
+export interface PromptList {
+  /** The object type: `list`. */
+  object?: string | null;
+  /** How many there are in all, across pages. */
+  total?: number | null;
+  /** This page's items. */
+  data?: Array<PromptSummary> | null;
+  [key: string]: unknown;
+}
+
+/** A prompt with one version's template (the published one unless a version is asked for). */
+export interface Prompt {
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  collection_id?: string | null;
+  string?: string | null;
+  parameters?: Record<string, unknown> | null;
+  prompt_version?: number | null;
+  prompt_version_id?: string | null;
+  prompt_version_status?: 'active' | 'archived' | (string & {}) | null;
+  prompt_version_description?: string | null;
+  prompt_version_label_id?: string | null;
+  virtual_key?: string | null;
+  model?: string | null;
+  functions?: Array<Record<string, unknown>> | null;
+  tools?: Array<Record<string, unknown>> | null;
+  tool_choice?: Record<string, unknown> | null;
+  template_metadata?: Record<string, unknown> | null;
+  is_raw_template?: boolean | null;
+  status?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the prompt's id and slug and its first version's id. */
+export interface CreatedPrompt {
+  id?: string | null;
+  slug?: string | null;
+  version_id?: string | null;
+  object?: 'prompt' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The answer to update: the prompt's id and slug and the id of its latest version. */
+export interface UpdatedPrompt {
+  id?: string | null;
+  slug?: string | null;
+  prompt_version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** One version of a prompt, its template in prompt_template. */
+export interface PromptVersion {
+  id?: string | null;
+  prompt_id?: string | null;
+  prompt_template?: Record<string, unknown> | null;
+  prompt_version?: number | null;
+  prompt_description?: string | null;
+  label_id?: string | null;
+  created_at?: string | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  object?: 'prompt' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A prompt partial as list shows it. */
+export interface PromptPartialSummary {
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  collection_id?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  status?: 'active' | 'archived' | (string & {}) | null;
+  object?: 'partial' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** A prompt partial with its published version's template. */
+export interface PromptPartial {
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  collection_id?: string | null;
+  string?: string | null;
+  version?: number | null;
+  version_description?: string | null;
+  prompt_partial_version_id?: string | null;
+  created_at?: string | null;
+  last_updated_at?: string | null;
+  status?: 'active' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The answer to create: the partial's id and slug and its first version's id. */
+export interface CreatedPromptPartial {
+  id?: string | null;
+  slug?: string | null;
+  version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** The answer to update: the id of the partial's latest version. */
+export interface UpdatedPromptPartial {
+  prompt_partial_version_id?: string | null;
+  [key: string]: unknown;
+}
+
+/** One version of a prompt partial. */
+export interface PromptPartialVersion {
+  prompt_partial_id?: string | null;
+  prompt_partial_version_id?: string | null;
+  slug?: string | null;
+  version?: string | null;
+  string?: string | null;
+  description?: string | null;
+  created_at?: string | null;
+  prompt_version_status?: 'active' | 'archived' | (string & {}) | null;
+  object?: 'partial' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** The answer to render: in data, the chat completion request the prompt makes (model, hyperparameters, messages). */
+export interface PromptRender {
+  /** Indicates if the render was successful */
+  success?: boolean | null;
+  data?: unknown;
+  [key: string]: unknown;
+}
+
+/** The answer to completions.create: the provider's status and headers, and the chat completion in body. */
+export interface PromptCompletion {
+  /** Response status */
+  status?: string | null;
+  /** Response headers */
+  headers?: Record<string, unknown> | null;
+  body?: unknown;
+  [key: string]: unknown;
+}
+
+/** One event of a streamed completion: a chat.completion.chunk whose choices carry a delta. */
+export interface PromptCompletionChunk {
+  /** A unique identifier for the chat completion. */
+  id?: string | null;
+  /** A list of chat completion choices. */
+  choices?: Array<PromptCompletionChunkChoice> | null;
+  /** The Unix timestamp (in seconds) of when the chat completion was created. */
+  created?: number | null;
+  /** The model to generate the completion. */
+  model?: string | null;
+  /** This fingerprint represents the backend configuration that the model runs with. */
+  system_fingerprint?: string | null;
+  /** The object type, which is always `chat.completion.chunk`. */
+  object?: 'chat.completion.chunk' | (string & {}) | null;
+  /** An optional field that will only be present when you set `stream_options: {"include_usage": true}` in your request. */
+  usage?: PromptCompletionChunkUsage | null;
+  [key: string]: unknown;
+}
+
+/** One item of `PromptCompletionChunk.choices`. */
+export interface PromptCompletionChunkChoice {
+  delta?: ChatCompletionStreamResponseDelta | null;
+  /** Log probability information for the choice. */
+  logprobs?: PromptCompletionChunkChoiceLogprobs | null;
+  /** The reason the model stopped generating tokens. */
+  finish_reason?: 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call' | (string & {}) | null;
+  /** The index of the choice in the list of choices. */
+  index?: number | null;
+  [key: string]: unknown;
+}
+
+/** A chat completion delta generated by streamed model responses. */
+export interface ChatCompletionStreamResponseDelta {
+  /** The contents of the chunk message. */
+  content?: string | null;
+  /** Deprecated and replaced by `tool_calls`. */
+  function_call?: ChatCompletionStreamResponseDeltaFunctionCall | null;
+  tool_calls?: Array<ChatCompletionMessageToolCallChunk> | null;
+  /** The role of the author of this message. */
+  role?: 'system' | 'user' | 'assistant' | 'tool' | (string & {}) | null;
+  [key: string]: unknown;
+}
+
+/** Deprecated and replaced by `tool_calls`. */
+export interface ChatCompletionStreamResponseDeltaFunctionCall {
+  /** The arguments to call the function with, as generated by the model in JSON format. */
+  arguments?: string | null;
+  /** The name of the function to call. */
+  name?: string | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `ChatCompletionMessageToolCallChunk`. */
+export interface ChatCompletionMessageToolCallChunk {
+  index?: number | null;
+  /** The ID of the tool call. */
+  id?: string | null;
+  /** The type of the tool. */
+  type?: 'function' | (string & {}) | null;
+  function?: ChatCompletionMessageToolCallChunkFunction | null;
+  [key: string]: unknown;
+}
+
+/** The `function` of `ChatCompletionMessageToolCallChunk`. */
+export interface ChatCompletionMessageToolCallChunkFunction {
+  /** The name of the function to call. */
+  name?: string | null;
+  /** The arguments to call the function with, as generated by the model in JSON format. */
+  arguments?: string | null;
+  [key: string]: unknown;
+}
+
+/** Log probability information for the choice. */
+export interface PromptCompletionChunkChoiceLogprobs {
+  /** A list of message content tokens with log probability information. */
+  content?: Array<ChatCompletionTokenLogprob> | null;
+  [key: string]: unknown;
+}
+
+/** The spec's `ChatCompletionTokenLogprob`. */
+export interface ChatCompletionTokenLogprob {
+  /** The token. */
+  token?: string | null;
+  /** The log probability of this token, if it is within the top 20 most likely tokens. */
+  logprob?: number | null;
+  /** A list of integers representing the UTF-8 bytes representation of the token. */
+  bytes?: Array<number> | null;
+  /** List of the most likely tokens and their log probability, at this token position. */
+  top_logprobs?: Array<ChatCompletionTokenLogprobTopLogprob> | null;
+  [key: string]: unknown;
+}
+
+/** One item of `ChatCompletionTokenLogprob.top_logprobs`. */
+export interface ChatCompletionTokenLogprobTopLogprob {
+  /** The token. */
+  token?: string | null;
+  /** The log probability of this token, if it is within the top 20 most likely tokens. */
+  logprob?: number | null;
+  /** A list of integers representing the UTF-8 bytes representation of the token. */
+  bytes?: Array<number> | null;
+  [key: string]: unknown;
+}
+
+/** An optional field that will only be present when you set `stream_options: {"include_usage": true}` in your request. */
+export interface PromptCompletionChunkUsage {
+  /** Number of tokens in the generated completion. */
+  completion_tokens?: number | null;
+  /** Number of tokens in the prompt. */
+  prompt_tokens?: number | null;
+  /** Total number of tokens used in the request (prompt + completion). */
+  total_tokens?: number | null;
+  [key: string]: unknown;
+}
+
 /** A provider as retrieve and list show it. */
 export interface Provider {
   name?: string | null;
@@ -1855,6 +3150,1791 @@ export declare class Admin {
   readonly workspaces: AdminWorkspaces;
 }
 
+// --- `/analytics`: graphs, groups and summaries of the requests logged, over a time range. ---
+
+/** Params of `portkey.analytics.graphs.requests`. */
+export type AnalyticsGraphsRequestsParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.cost`. */
+export type AnalyticsGraphsCostParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.latency`. */
+export type AnalyticsGraphsLatencyParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.tokens`. */
+export type AnalyticsGraphsTokensParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.users`. */
+export type AnalyticsGraphsUsersParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.usersRequests`. */
+export type AnalyticsGraphsUsersRequestsParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.errors`. */
+export type AnalyticsGraphsErrorsParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.errors_rate`. */
+export type AnalyticsGraphsErrorsRateParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.errors_stack`. */
+export type AnalyticsGraphsErrorsStackParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.errors_status_code`. */
+export type AnalyticsGraphsErrorsStatusCodeParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.requests_rescued`. */
+export type AnalyticsGraphsRequestsRescuedParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.cache_hit_rate`. */
+export type AnalyticsGraphsCacheHitRateParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.cache_latency`. */
+export type AnalyticsGraphsCacheLatencyParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.feedbacks`. */
+export type AnalyticsGraphsFeedbacksParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.feedbacks_score`. */
+export type AnalyticsGraphsFeedbacksScoreParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.feedbacks_weighted`. */
+export type AnalyticsGraphsFeedbacksWeightedParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.graphs.feedback_ai_models`. */
+export type AnalyticsGraphsFeedbackAiModelsParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** `portkey.analytics.graphs` */
+export declare class AnalyticsGraphs {
+  /** Requests per time bucket in a time range. */
+  requests(params: AnalyticsGraphsRequestsParams, options?: RequestOptions): Promise<APIResponse<RequestsGraph>>;
+  /** Cost in cents per time bucket in a time range. */
+  cost(params: AnalyticsGraphsCostParams, options?: RequestOptions): Promise<APIResponse<CostGraph>>;
+  /** Latency (mean, p50, p90, p99) per time bucket in a time range. */
+  latency(params: AnalyticsGraphsLatencyParams, options?: RequestOptions): Promise<APIResponse<LatencyGraph>>;
+  /** Tokens per time bucket in a time range. */
+  tokens(params: AnalyticsGraphsTokensParams, options?: RequestOptions): Promise<APIResponse<TokensGraph>>;
+  /** Distinct users per time bucket in a time range. */
+  users(params: AnalyticsGraphsUsersParams, options?: RequestOptions): Promise<APIResponse<UsersGraph>>;
+  /** Mean requests per user per time bucket in a time range. */
+  usersRequests(params: AnalyticsGraphsUsersRequestsParams, options?: RequestOptions): Promise<APIResponse<UsersRequestsGraph>>;
+  /** Failed requests per time bucket in a time range. */
+  errors(params: AnalyticsGraphsErrorsParams, options?: RequestOptions): Promise<APIResponse<ErrorsGraph>>;
+  /** Percentage of failed requests per time bucket in a time range. */
+  errors_rate(params: AnalyticsGraphsErrorsRateParams, options?: RequestOptions): Promise<APIResponse<ErrorsRateGraph>>;
+  /** Percentage of failed requests per time bucket in a time range. */
+  errorsRate(params: AnalyticsGraphsErrorsRateParams, options?: RequestOptions): Promise<APIResponse<ErrorsRateGraph>>;
+  /** Failed requests per status code per time bucket in a time range. */
+  errors_stack(params: AnalyticsGraphsErrorsStackParams, options?: RequestOptions): Promise<APIResponse<ErrorsStacksGraph>>;
+  /** Failed requests per status code per time bucket in a time range. */
+  errorsStacks(params: AnalyticsGraphsErrorsStackParams, options?: RequestOptions): Promise<APIResponse<ErrorsStacksGraph>>;
+  /** Failed requests per status code in a time range. */
+  errors_status_code(params: AnalyticsGraphsErrorsStatusCodeParams, options?: RequestOptions): Promise<APIResponse<ErrorsStatusCodesGraph>>;
+  /** Failed requests per status code in a time range. */
+  errorsStatusCodes(params: AnalyticsGraphsErrorsStatusCodeParams, options?: RequestOptions): Promise<APIResponse<ErrorsStatusCodesGraph>>;
+  /** Requests rescued by retries or fallbacks per time bucket in a time range. */
+  requests_rescued(params: AnalyticsGraphsRequestsRescuedParams, options?: RequestOptions): Promise<APIResponse<RequestsRescuedGraph>>;
+  /** Requests rescued by retries or fallbacks per time bucket in a time range. */
+  requestsRescued(params: AnalyticsGraphsRequestsRescuedParams, options?: RequestOptions): Promise<APIResponse<RequestsRescuedGraph>>;
+  /** Cache hits and hit rate per time bucket in a time range. */
+  cache_hit_rate(params: AnalyticsGraphsCacheHitRateParams, options?: RequestOptions): Promise<APIResponse<CacheHitRateGraph>>;
+  /** Cache hits and hit rate per time bucket in a time range. */
+  cacheHitRate(params: AnalyticsGraphsCacheHitRateParams, options?: RequestOptions): Promise<APIResponse<CacheHitRateGraph>>;
+  /** Latency of cache hits per time bucket in a time range. */
+  cache_latency(params: AnalyticsGraphsCacheLatencyParams, options?: RequestOptions): Promise<APIResponse<CacheLatencyGraph>>;
+  /** Latency of cache hits per time bucket in a time range. */
+  cacheLatency(params: AnalyticsGraphsCacheLatencyParams, options?: RequestOptions): Promise<APIResponse<CacheLatencyGraph>>;
+  /** Feedback received per time bucket in a time range. */
+  feedbacks(params: AnalyticsGraphsFeedbacksParams, options?: RequestOptions): Promise<APIResponse<FeedbacksGraph>>;
+  /** Feedback count per score in a time range. */
+  feedbacks_score(params: AnalyticsGraphsFeedbacksScoreParams, options?: RequestOptions): Promise<APIResponse<FeedbacksScoresGraph>>;
+  /** Feedback count per score in a time range. */
+  feedbacksScores(params: AnalyticsGraphsFeedbacksScoreParams, options?: RequestOptions): Promise<APIResponse<FeedbacksScoresGraph>>;
+  /** Mean weighted feedback per time bucket in a time range. */
+  feedbacks_weighted(params: AnalyticsGraphsFeedbacksWeightedParams, options?: RequestOptions): Promise<APIResponse<FeedbacksWeightedGraph>>;
+  /** Mean weighted feedback per time bucket in a time range. */
+  feedbacksWeighted(params: AnalyticsGraphsFeedbacksWeightedParams, options?: RequestOptions): Promise<APIResponse<FeedbacksWeightedGraph>>;
+  /** Feedback count and mean weighted feedback per AI model in a time range. */
+  feedback_ai_models(params: AnalyticsGraphsFeedbackAiModelsParams, options?: RequestOptions): Promise<APIResponse<FeedbacksAIModelsGraph>>;
+  /** Feedback count and mean weighted feedback per AI model in a time range. */
+  feedbacksAiModels(params: AnalyticsGraphsFeedbackAiModelsParams, options?: RequestOptions): Promise<APIResponse<FeedbacksAIModelsGraph>>;
+}
+
+/** Params of `portkey.analytics.summary.cache`. */
+export type AnalyticsSummaryCacheParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** `portkey.analytics.summary` */
+export declare class AnalyticsSummary {
+  /** Cache hits, their latency and speed-up in a time range. */
+  cache(params: AnalyticsSummaryCacheParams, options?: RequestOptions): Promise<APIResponse<CacheSummary>>;
+}
+
+/** Params of `portkey.analytics.groups.users`. */
+export type AnalyticsGroupsUsersParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+  /** Which page of groups, counted from zero. */
+  current_page?: number;
+  /** Which page of groups, counted from zero. */
+  currentPage?: number;
+  /** Groups per page (default 50). */
+  page_size?: number;
+  /** Groups per page (default 50). */
+  pageSize?: number;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.groups.aiModels`. */
+export type AnalyticsGroupsAiModelsParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+  /** Which page of groups, counted from zero. */
+  current_page?: number;
+  /** Which page of groups, counted from zero. */
+  currentPage?: number;
+  /** Groups per page (default 50). */
+  page_size?: number;
+  /** Groups per page (default 50). */
+  pageSize?: number;
+} & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** Params of `portkey.analytics.groups.metadata`. */
+export type AnalyticsGroupsMetadataParams = {
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspace_slug?: string;
+  /** Only this workspace's requests (ignored with a workspace API key). */
+  workspaceSlug?: string;
+  /** Only requests with at least this many tokens in all. */
+  total_units_min?: number;
+  /** Only requests with at least this many tokens in all. */
+  totalUnitsMin?: number;
+  /** Only requests with at most this many tokens in all. */
+  total_units_max?: number;
+  /** Only requests with at most this many tokens in all. */
+  totalUnitsMax?: number;
+  /** Only requests costing at least this many cents. */
+  cost_min?: number;
+  /** Only requests costing at least this many cents. */
+  costMin?: number;
+  /** Only requests costing at most this many cents. */
+  cost_max?: number;
+  /** Only requests costing at most this many cents. */
+  costMax?: number;
+  /** Only requests with at least this many prompt tokens. */
+  prompt_token_min?: number;
+  /** Only requests with at least this many prompt tokens. */
+  promptTokenMin?: number;
+  /** Only requests with at most this many prompt tokens. */
+  prompt_token_max?: number;
+  /** Only requests with at most this many prompt tokens. */
+  promptTokenMax?: number;
+  /** Only requests with at least this many completion tokens. */
+  completion_token_min?: number;
+  /** Only requests with at least this many completion tokens. */
+  completionTokenMin?: number;
+  /** Only requests with at most this many completion tokens. */
+  completion_token_max?: number;
+  /** Only requests with at most this many completion tokens. */
+  completionTokenMax?: number;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  status_code?: string;
+  /** Only requests answered with one of these comma-separated HTTP status codes (401,403). */
+  statusCode?: string;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weighted_feedback_min?: number;
+  /** Only requests whose weighted feedback is at least this (-10 to 10). */
+  weightedFeedbackMin?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weighted_feedback_max?: number;
+  /** Only requests whose weighted feedback is at most this (-10 to 10). */
+  weightedFeedbackMax?: number;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtual_keys?: string;
+  /** Only requests through one of these comma-separated virtual key slugs. */
+  virtualKeys?: string;
+  /** Only requests with one of these comma-separated config slugs. */
+  configs?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  api_key_ids?: string;
+  /** Only requests made with one of these comma-separated API key ids. */
+  apiKeyIds?: string;
+  /** Only requests with this metadata, a JSON object as text ('{"env":"prod"}'). */
+  metadata?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  ai_org_model?: string;
+  /** Only requests to one of these comma-separated provider__model pairs (openai__gpt-4o). */
+  aiOrgModel?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  trace_id?: string;
+  /** Only requests of one of these comma-separated trace ids. */
+  traceId?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  span_id?: string;
+  /** Only requests of one of these comma-separated span ids. */
+  spanId?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  prompt_slug?: string;
+  /** Only requests made with one of these comma-separated prompt slugs. */
+  promptSlug?: string;
+  /** Which page of groups, counted from zero. */
+  current_page?: number;
+  /** Which page of groups, counted from zero. */
+  currentPage?: number;
+  /** Groups per page (default 50). */
+  page_size?: number;
+  /** Groups per page (default 50). */
+  pageSize?: number;
+} & ({ /** The metadata key to group by (`_user`, `env`...). */ metadata_key: string; metadataKey?: never } | { /** The metadata key to group by (`_user`, `env`...). */ metadataKey: string; metadata_key?: never }) & ({ /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ time_of_generation_min: string | Date; timeOfGenerationMin?: never } | { /** Start of the time range (inclusive), an ISO 8601 date-time with an offset. */ timeOfGenerationMin: string | Date; time_of_generation_min?: never }) & ({ /** End of the time range (inclusive), not before its start. */ time_of_generation_max: string | Date; timeOfGenerationMax?: never } | { /** End of the time range (inclusive), not before its start. */ timeOfGenerationMax: string | Date; time_of_generation_max?: never });
+
+/** `portkey.analytics.groups` */
+export declare class AnalyticsGroups {
+  /** Requests and cost per user in a time range, most requests first. */
+  users(params: AnalyticsGroupsUsersParams, options?: RequestOptions): PagePromise<UserGroupList, UserGroup>;
+  /** Requests per AI model in a time range, most requests first. */
+  aiModels(params: AnalyticsGroupsAiModelsParams, options?: RequestOptions): PagePromise<AIModelGroupList, AIModelGroup>;
+  /** Requests, cost, tokens and feedback per value of a metadata key in a time range. */
+  metadata(params: AnalyticsGroupsMetadataParams, options?: RequestOptions): PagePromise<MetadataGroupList, MetadataGroup>;
+}
+
+/** `portkey.analytics`: `/analytics`: graphs, groups and summaries of the requests logged, over a time range. */
+export declare class Analytics {
+  readonly graphs: AnalyticsGraphs;
+  readonly summary: AnalyticsSummary;
+  readonly groups: AnalyticsGroups;
+}
+
 // --- `/api-keys`: organisation and workspace API keys. ---
 
 /** Params of `portkey.apiKeys.create`. */
@@ -2105,6 +5185,71 @@ export declare class AuditLogs {
   list(params: AuditLogsListParams, options?: RequestOptions): PagePromise<AuditLogList, AuditLog>;
 }
 
+// --- `/collections`: folders that hold prompts, per workspace, possibly nested. ---
+
+/** Params of `portkey.collections.create`. */
+export interface CollectionsCreateParams {
+  /** Display name of the collection. */
+  name: string;
+  /** The workspace (id or slug). */
+  workspace_id?: string;
+  /** The workspace (id or slug). */
+  workspaceId?: string;
+  /** The collection (id or slug) to nest it in. */
+  parent_collection_id?: string;
+  /** The collection (id or slug) to nest it in. */
+  parentCollectionId?: string;
+}
+
+/** Params of `portkey.collections.list`. */
+export type CollectionsListParams = {
+  /** The page, from 0. */
+  current_page?: number;
+  /** The page, from 0. */
+  currentPage?: number;
+  /** Collections per page (default 50). */
+  page_size?: number;
+  /** Collections per page (default 50). */
+  pageSize?: number;
+  /** Only collections whose name contains this text (case-insensitive). */
+  search?: string;
+} & ({ /** The workspace (id or slug). */ workspace_id: string; workspaceId?: never } | { /** The workspace (id or slug). */ workspaceId: string; workspace_id?: never });
+
+/** Params of `portkey.collections.retrieve`. */
+export type CollectionsRetrieveParams = ({ /** The collection's id or slug. */ collection_id: string; collectionId?: never } | { /** The collection's id or slug. */ collectionId: string; collection_id?: never });
+
+/** Params of `portkey.collections.update`. */
+export type CollectionsUpdateParams = {
+  /** The new name. */
+  name: string;
+} & ({ /** The collection's id or slug. */ collection_id: string; collectionId?: never } | { /** The collection's id or slug. */ collectionId: string; collection_id?: never });
+
+/** Params of `portkey.collections.delete`. */
+export type CollectionsDeleteParams = ({ /** The collection's id or slug. */ collection_id: string; collectionId?: never } | { /** The collection's id or slug. */ collectionId: string; collection_id?: never });
+
+/** `portkey.collections`: `/collections`: folders that hold prompts, per workspace, possibly nested. */
+export declare class Collections {
+  /** Create a collection in a workspace, optionally inside another collection. */
+  create(params: CollectionsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedCollection>>;
+  /** List a workspace's collections, one page at a time, with the total count. */
+  list(params: CollectionsListParams, options?: RequestOptions): PagePromise<CollectionList, CollectionSummary>;
+  /** Retrieve a collection with its child collections. */
+  retrieve(collectionId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Collection>>;
+  /** Retrieve a collection with its child collections. */
+  retrieve(params: CollectionsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Collection>>;
+  /** Rename a collection. */
+  update(collectionId: string, params: {
+    /** The new name. */
+    name: string;
+  }, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Rename a collection. */
+  update(params: CollectionsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a collection with everything it holds (its prompts and child collections). */
+  delete(collectionId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a collection with everything it holds (its prompts and child collections). */
+  delete(params: CollectionsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
 // --- `/configs`: gateway configs (routing, retries, caching) and their versions. ---
 
 /** Params of `portkey.configs.versions.list`. */
@@ -2180,6 +5325,77 @@ export declare class Configs {
   update(params: ConfigsUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedConfig>>;
   /** Delete a config. */
   delete(params: ConfigsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/feedback`: feedback on requests, by trace id. ---
+
+/** Params of `portkey.feedback.create`. */
+export interface FeedbackCreateParams {
+  /** The trace to score (the x-portkey-trace-id of its requests). */
+  trace_id?: string;
+  /** The trace to score (the x-portkey-trace-id of its requests). */
+  traceId?: string;
+  /** The trace to score (the x-portkey-trace-id of its requests). */
+  traceID?: string;
+  /** The score, an integer from -10 to 10 (e.g. 1 for thumbs up, -1 for down). */
+  value?: number;
+  /** How much this feedback counts, from 0 to 1 (default 1.0). */
+  weight?: number;
+  /** Anything else to record with it, e.g. {"_user": "..."}. */
+  metadata?: Record<string, unknown>;
+  /** Several feedbacks at once, each {"trace_id", "value", "weight", "metadata"}; instead of the four above. */
+  feedbacks?: Array<FeedbackRequestParam>;
+}
+
+/** Params of `portkey.feedback.bulkCreate`. */
+export interface FeedbackBulkCreateParams {
+  /** The feedbacks, each {"trace_id", "value", "weight", "metadata"}. */
+  feedbacks?: Array<FeedbackRequestParam>;
+  /** One feedback's trace instead (as create). */
+  trace_id?: string;
+  /** One feedback's trace instead (as create). */
+  traceId?: string;
+  /** One feedback's trace instead (as create). */
+  traceID?: string;
+  /** One feedback's score instead (as create). */
+  value?: number;
+  /** One feedback's weight instead (as create). */
+  weight?: number;
+  /** One feedback's metadata instead (as create). */
+  metadata?: Record<string, unknown>;
+}
+
+/** Params of `portkey.feedback.update`. */
+export type FeedbackUpdateParams = {
+  /** The new score, an integer from -10 to 10. */
+  value: number;
+  /** How much this feedback counts, from 0 to 1. */
+  weight?: number;
+  /** Anything else to record with it. */
+  metadata?: Record<string, unknown>;
+} & ({ /** The feedback's id (from create's feedback_ids). */ feedback_id: string; feedbackId?: never; id?: never } | { /** The feedback's id (from create's feedback_ids). */ feedbackId: string; feedback_id?: never; id?: never } | { /** The feedback's id (from create's feedback_ids). */ id: string; feedback_id?: never; feedbackId?: never });
+
+/** `portkey.feedback`: `/feedback`: feedback on requests, by trace id. */
+export declare class Feedback {
+  /** Add feedback to a trace (a request, or a group of them). */
+  create(params?: FeedbackCreateParams, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
+  /** Add feedback to a trace (a request, or a group of them). */
+  create(feedbacks: NonNullable<FeedbackCreateParams['feedbacks']>, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
+  /** Add several feedbacks in one request (feedbacks=[...]); their ids in the same order. */
+  bulkCreate(params?: FeedbackBulkCreateParams, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
+  /** Add several feedbacks in one request (feedbacks=[...]); their ids in the same order. */
+  bulkCreate(feedbacks: NonNullable<FeedbackBulkCreateParams['feedbacks']>, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
+  /** Change a feedback's value, weight or metadata. */
+  update(feedbackId: string, params: {
+    /** The new score, an integer from -10 to 10. */
+    value: number;
+    /** How much this feedback counts, from 0 to 1. */
+    weight?: number;
+    /** Anything else to record with it. */
+    metadata?: Record<string, unknown>;
+  }, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
+  /** Change a feedback's value, weight or metadata. */
+  update(params: FeedbackUpdateParams, options?: RequestOptions): Promise<APIResponse<FeedbackResponse>>;
 }
 
 // --- `/guardrails`: checks run on requests and responses, and what to do with the result. ---
@@ -2442,6 +5658,294 @@ export declare class Integrations {
   update(params: IntegrationsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
   /** Delete an integration and the providers made from it. */
   delete(params: IntegrationsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/labels`: names such as production or staging that mark prompt versions. ---
+
+/** Params of `portkey.labels.create`. */
+export interface LabelsCreateParams {
+  /** The label's name: letters, digits, `-` and `_`; not `latest`, `default` or a number. */
+  name: string;
+  /** The organisation the label belongs to. */
+  organization_id?: string;
+  /** The organisation the label belongs to. */
+  organizationId?: string;
+  /** The organisation the label belongs to. */
+  organisation_id?: string;
+  /** The workspace (id or slug); without it the label is universal (the whole organisation). */
+  workspace_id?: string;
+  /** The workspace (id or slug); without it the label is universal (the whole organisation). */
+  workspaceId?: string;
+  /** What the label means. */
+  description?: string;
+  /** A colour for the UI, e.g. #FF5733. */
+  color_code?: string;
+  /** A colour for the UI, e.g. #FF5733. */
+  colorCode?: string;
+}
+
+/** Params of `portkey.labels.list`. */
+export interface LabelsListParams {
+  /** Only labels of this organisation. */
+  organization_id?: string;
+  /** Only labels of this organisation. */
+  organizationId?: string;
+  /** Only labels of this organisation. */
+  organisation_id?: string;
+  /** Only labels usable in this workspace (its own and the universal ones). */
+  workspace_id?: string;
+  /** Only labels usable in this workspace (its own and the universal ones). */
+  workspaceId?: string;
+  /** The page, from 0. */
+  current_page?: number;
+  /** The page, from 0. */
+  currentPage?: number;
+  /** Labels per page (default 50). */
+  page_size?: number;
+  /** Labels per page (default 50). */
+  pageSize?: number;
+  /** Only labels whose name contains this text (case-insensitive). */
+  search?: string;
+}
+
+/** Params of `portkey.labels.retrieve`. */
+export type LabelsRetrieveParams = {
+  /** The organisation the label belongs to. */
+  organization_id?: string;
+  /** The organisation the label belongs to. */
+  organizationId?: string;
+  /** The organisation the label belongs to. */
+  organisation_id?: string;
+  /** The workspace the label belongs to. */
+  workspace_id?: string;
+  /** The workspace the label belongs to. */
+  workspaceId?: string;
+} & ({ /** The label's id. */ label_id: string; labelId?: never } | { /** The label's id. */ labelId: string; label_id?: never });
+
+/** Params of `portkey.labels.update`. */
+export type LabelsUpdateParams = {
+  /** The new name (the same rules as on create). */
+  name?: string;
+  /** The new description. */
+  description?: string;
+  /** The new colour. */
+  color_code?: string;
+  /** The new colour. */
+  colorCode?: string;
+} & ({ /** The label's id. */ label_id: string; labelId?: never } | { /** The label's id. */ labelId: string; label_id?: never });
+
+/** Params of `portkey.labels.delete`. */
+export type LabelsDeleteParams = ({ /** The label's id. */ label_id: string; labelId?: never } | { /** The label's id. */ labelId: string; label_id?: never });
+
+/** `portkey.labels`: `/labels`: names such as production or staging that mark prompt versions. */
+export declare class Labels {
+  /** Create a label. */
+  create(params: LabelsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedLabel>>;
+  /** List labels, one page at a time, with the total count. */
+  list(params?: LabelsListParams, options?: RequestOptions): PagePromise<LabelList, Label>;
+  /** Retrieve a label. */
+  retrieve(labelId: string, params?: {
+    /** The organisation the label belongs to. */
+    organization_id?: string;
+    /** The organisation the label belongs to. */
+    organizationId?: string;
+    /** The organisation the label belongs to. */
+    organisation_id?: string;
+    /** The workspace the label belongs to. */
+    workspace_id?: string;
+    /** The workspace the label belongs to. */
+    workspaceId?: string;
+  }, options?: RequestOptions): Promise<APIResponse<Label>>;
+  /** Retrieve a label. */
+  retrieve(params: LabelsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Label>>;
+  /** Change a label's name, description or colour. */
+  update(labelId: string, params?: {
+    /** The new name (the same rules as on create). */
+    name?: string;
+    /** The new description. */
+    description?: string;
+    /** The new colour. */
+    color_code?: string;
+    /** The new colour. */
+    colorCode?: string;
+  }, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Change a label's name, description or colour. */
+  update(params: LabelsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a label; the prompt versions it marked lose it. */
+  delete(labelId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a label; the prompt versions it marked lose it. */
+  delete(params: LabelsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+// --- `/logs`: insert and read request logs, and export them in bulk. ---
+
+/** Params of `portkey.logs.exports.create`. */
+export type LogsExportsCreateParams = {
+  /** Which logs, e.g. {"time_of_generation_min", "ai_org_model", "cost_min", ...}. */
+  filters: GenerationsFilterSchemaParam;
+  /** The workspace whose logs to export. */
+  workspace_id?: string;
+  /** The workspace whose logs to export. */
+  workspaceId?: string;
+  /** What the export is for. */
+  description?: string;
+} & ({ /** The columns to export, e.g. ["id", "trace_id", "cost"]. */ requested_data: LogExportsRequestedDataParam; requestedData?: never } | { /** The columns to export, e.g. ["id", "trace_id", "cost"]. */ requestedData: LogExportsRequestedDataParam; requested_data?: never });
+
+/** Params of `portkey.logs.exports.retrieve`. */
+export type LogsExportsRetrieveParams = ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** Params of `portkey.logs.exports.list`. */
+export interface LogsExportsListParams {
+  /** Only exports of this workspace. */
+  workspace_id?: string;
+  /** Only exports of this workspace. */
+  workspaceId?: string;
+}
+
+/** Params of `portkey.logs.exports.update`. */
+export type LogsExportsUpdateParams = {
+  /** The workspace whose logs to export. */
+  workspace_id?: string;
+  /** The workspace whose logs to export. */
+  workspaceId?: string;
+  /** Which logs to export. */
+  filters: GenerationsFilterSchemaParam;
+  /** The columns to export. */
+  requested_data?: LogExportsRequestedDataParam;
+  /** The columns to export. */
+  requestedData?: LogExportsRequestedDataParam;
+} & ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** Params of `portkey.logs.exports.start`. */
+export type LogsExportsStartParams = ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** Params of `portkey.logs.exports.cancel`. */
+export type LogsExportsCancelParams = ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** Params of `portkey.logs.exports.download`. */
+export type LogsExportsDownloadParams = ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** Params of `portkey.logs.exports.waitForCompletion`. */
+export type LogsExportsWaitForCompletionParams = {
+  /** Seconds between polls (default 1). */
+  poll_interval?: number;
+  /** Seconds between polls (default 1). */
+  pollInterval?: number;
+  /** Seconds to wait in all before APITimeoutError (default 600). */
+  max_wait?: number;
+  /** Seconds to wait in all before APITimeoutError (default 600). */
+  maxWait?: number;
+} & ({ /** The export's id. */ export_id: string; exportId?: never } | { /** The export's id. */ exportId: string; export_id?: never });
+
+/** `portkey.logs.exports` */
+export declare class LogsExports {
+  /** Create a log export (a draft) of the logs the filters select. */
+  create(params: LogsExportsCreateParams, options?: RequestOptions): Promise<APIResponse<LogExportSaved>>;
+  /** Retrieve a log export, with its status. */
+  retrieve(exportId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+  /** Retrieve a log export, with its status. */
+  retrieve(params: LogsExportsRetrieveParams, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+  /** List log exports. */
+  list(params?: LogsExportsListParams, options?: RequestOptions): Promise<APIResponse<LogExportList>>;
+  /** Change a draft export's filters, columns or workspace. */
+  update(exportId: string, params: {
+    /** The workspace whose logs to export. */
+    workspace_id?: string;
+    /** The workspace whose logs to export. */
+    workspaceId?: string;
+    /** Which logs to export. */
+    filters: GenerationsFilterSchemaParam;
+    /** The columns to export. */
+    requested_data?: LogExportsRequestedDataParam;
+    /** The columns to export. */
+    requestedData?: LogExportsRequestedDataParam;
+  }, options?: RequestOptions): Promise<APIResponse<LogExportSaved>>;
+  /** Change a draft export's filters, columns or workspace. */
+  update(params: LogsExportsUpdateParams, options?: RequestOptions): Promise<APIResponse<LogExportSaved>>;
+  /** Start a draft export; it runs in the background (see logs.exports.wait). */
+  start(exportId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<LogExportTask>>;
+  /** Start a draft export; it runs in the background (see logs.exports.wait). */
+  start(params: LogsExportsStartParams, options?: RequestOptions): Promise<APIResponse<LogExportTask>>;
+  /** Cancel an export that has not finished; it becomes stopped. */
+  cancel(exportId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<LogExportTask>>;
+  /** Cancel an export that has not finished; it becomes stopped. */
+  cancel(params: LogsExportsCancelParams, options?: RequestOptions): Promise<APIResponse<LogExportTask>>;
+  /** The URL of a finished export's file (JSON Lines, one log per line). */
+  download(exportId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<LogExportDownload>>;
+  /** The URL of a finished export's file (JSON Lines, one log per line). */
+  download(params: LogsExportsDownloadParams, options?: RequestOptions): Promise<APIResponse<LogExportDownload>>;
+  /** Wait for a started export to finish: polls retrieve every poll_interval seconds (default 1) until it succeeds, and answers it; JobFailedError if it failed or was stopped, APITimeoutError after max_wait seconds (default 600). */
+  waitForCompletion(exportId: string, params?: {
+    /** Seconds between polls (default 1). */
+    poll_interval?: number;
+    /** Seconds between polls (default 1). */
+    pollInterval?: number;
+    /** Seconds to wait in all before APITimeoutError (default 600). */
+    max_wait?: number;
+    /** Seconds to wait in all before APITimeoutError (default 600). */
+    maxWait?: number;
+  }, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+  /** Wait for a started export to finish: polls retrieve every poll_interval seconds (default 1) until it succeeds, and answers it; JobFailedError if it failed or was stopped, APITimeoutError after max_wait seconds (default 600). */
+  waitForCompletion(params: LogsExportsWaitForCompletionParams, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+  /** Wait for a started export to finish: polls retrieve every poll_interval seconds (default 1) until it succeeds, and answers it; JobFailedError if it failed or was stopped, APITimeoutError after max_wait seconds (default 600). */
+  wait(exportId: string, params?: {
+    /** Seconds between polls (default 1). */
+    poll_interval?: number;
+    /** Seconds between polls (default 1). */
+    pollInterval?: number;
+    /** Seconds to wait in all before APITimeoutError (default 600). */
+    max_wait?: number;
+    /** Seconds to wait in all before APITimeoutError (default 600). */
+    maxWait?: number;
+  }, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+  /** Wait for a started export to finish: polls retrieve every poll_interval seconds (default 1) until it succeeds, and answers it; JobFailedError if it failed or was stopped, APITimeoutError after max_wait seconds (default 600). */
+  wait(params: LogsExportsWaitForCompletionParams, options?: RequestOptions): Promise<APIResponse<LogExport>>;
+}
+
+/** Params of `portkey.logs.create`. */
+export interface LogsCreateParams {
+  /** The request made, e.g. {"url", "method", "headers", "body"}. */
+  request?: {
+    url: string;
+    body: Record<string, unknown>;
+    method?: string;
+    headers?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  /** The answer, e.g. {"status", "headers", "body", "response_time"}. */
+  response?: {
+    body: Record<string, unknown>;
+    status?: number;
+    headers?: Record<string, unknown>;
+    response_time?: number;
+    [key: string]: unknown;
+  };
+  /** Trace ids (trace_id, span_id, span_name), _user and any key-value pair. */
+  metadata?: {
+    trace_id?: string;
+    span_id?: string;
+    span_name?: string;
+    additionalProperties?: string;
+    [key: string]: unknown;
+  };
+  /** Several logs at once, each {"request", "response", "metadata"}; instead of the three above. */
+  logs?: Array<CustomLogParam>;
+}
+
+/** Params of `portkey.logs.retrieve`. */
+export type LogsRetrieveParams = ({ /** The log's id. */ log_id: string; logId?: never } | { /** The log's id. */ logId: string; log_id?: never });
+
+/** `portkey.logs`: `/logs`: insert and read request logs, and export them in bulk. */
+export declare class Logs {
+  readonly exports: LogsExports;
+  /** Insert one log (request, response, metadata) or many (logs=[...]) in one request. */
+  create(params?: LogsCreateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Insert one log (request, response, metadata) or many (logs=[...]) in one request. */
+  create(logs: NonNullable<LogsCreateParams['logs']>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Retrieve one log by its id. */
+  retrieve(logId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Log>>;
+  /** Retrieve one log by its id. */
+  retrieve(params: LogsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Log>>;
 }
 
 // --- `/mcp-integrations`: MCP servers registered with the organisation (URL, transport, auth). ---
@@ -3057,6 +6561,393 @@ export declare class Policies {
   readonly rateLimits: PoliciesRateLimits;
 }
 
+// --- `/prompts`: prompt templates with versions, partials, rendering and completions. ---
+
+/** Params of `portkey.prompts.versions.list`. */
+export type PromptsVersionsListParams = ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never });
+
+/** Params of `portkey.prompts.versions.retrieve`. */
+export type PromptsVersionsRetrieveParams = ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never }) & ({ /** The version's id. */ version_id: string; versionId?: never } | { /** The version's id. */ versionId: string; version_id?: never });
+
+/** Params of `portkey.prompts.versions.update`. */
+export type PromptsVersionsUpdateParams = {
+  /** An existing label's id; it leaves any other version of the prompt it marked. */
+  label_id?: string;
+  /** An existing label's id; it leaves any other version of the prompt it marked. */
+  labelId?: string;
+} & ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never }) & ({ /** The version's id. */ version_id: string; versionId?: never } | { /** The version's id. */ versionId: string; version_id?: never });
+
+/** `portkey.prompts.versions` */
+export declare class PromptsVersions {
+  /** List a prompt's versions, oldest first. */
+  list(promptSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** List a prompt's versions, oldest first. */
+  list(params: PromptsVersionsListParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Retrieve a prompt as one of its versions has it. */
+  retrieve(promptSlug: string, versionId: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Prompt>>;
+  /** Retrieve a prompt as one of its versions has it. */
+  retrieve(promptSlug: string, params: ({ /** The version's id. */ version_id: string; versionId?: never } | { /** The version's id. */ versionId: string; version_id?: never }), options?: RequestOptions): Promise<APIResponse<Prompt>>;
+  /** Retrieve a prompt as one of its versions has it. */
+  retrieve(params: PromptsVersionsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Prompt>>;
+  /** Mark a version with a label (versions are immutable otherwise). */
+  update(promptSlug: string, versionId: string, params?: {
+    /** An existing label's id; it leaves any other version of the prompt it marked. */
+    label_id?: string;
+    /** An existing label's id; it leaves any other version of the prompt it marked. */
+    labelId?: string;
+  }, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Mark a version with a label (versions are immutable otherwise). */
+  update(promptSlug: string, params: {
+    /** An existing label's id; it leaves any other version of the prompt it marked. */
+    label_id?: string;
+    /** An existing label's id; it leaves any other version of the prompt it marked. */
+    labelId?: string;
+  } & ({ /** The version's id. */ version_id: string; versionId?: never } | { /** The version's id. */ versionId: string; version_id?: never }), options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Mark a version with a label (versions are immutable otherwise). */
+  update(params: PromptsVersionsUpdateParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.prompts.completions.create`. */
+export type PromptsCompletionsCreateParams = {
+  /** The template's variables, e.g. {"user_input": "Hello"}. */
+  variables: Record<string, unknown>;
+  /** True: answer server-sent chat.completion.chunk events instead of one completion. */
+  stream?: boolean;
+  /** Overrides the prompt's temperature. */
+  temperature?: number;
+  /** Overrides the prompt's max_tokens. */
+  max_tokens?: number;
+  /** Overrides the prompt's max_tokens. */
+  maxTokens?: number;
+  /** Overrides the prompt's top_k. */
+  top_k?: number;
+  /** Overrides the prompt's top_k. */
+  topK?: number;
+  /** Overrides the prompt's top_p. */
+  top_p?: number;
+  /** Overrides the prompt's top_p. */
+  topP?: number;
+  /** The spec's grouping of hyperparameters, for documentation; pass them at the root instead. */
+  hyperparameters?: Record<string, unknown>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_id: string; promptId?: never; promptID?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ promptId: string; prompt_id?: never; promptID?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ promptID: string; prompt_id?: never; promptId?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_slug: string; prompt_id?: never; promptId?: never; promptID?: never });
+
+/** `portkey.prompts.completions` */
+export declare class PromptsCompletions {
+  /** Run a prompt's published version with variables; stream=True answers chunks as they come. */
+  create(params: PromptsCompletionsCreateParams & { stream: true }, options?: RequestOptions): Promise<Stream<PromptCompletionChunk>>;
+  /** Run a prompt's published version with variables; stream=True answers chunks as they come. */
+  create(params: PromptsCompletionsCreateParams & { stream?: false | null }, options?: RequestOptions): Promise<APIResponse<PromptCompletion>>;
+  /** Run a prompt's published version with variables; stream=True answers chunks as they come. */
+  create(params: PromptsCompletionsCreateParams, options?: RequestOptions): Promise<APIResponse<PromptCompletion> | Stream<PromptCompletionChunk>>;
+}
+
+/** Params of `portkey.prompts.partials.versions.list`. */
+export type PromptsPartialsVersionsListParams = ({ /** The partial's slug or id. */ partial_slug: string; partialSlug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ partialSlug: string; partial_slug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ promptPartialId: string; partial_slug?: never; partialSlug?: never; partial_id?: never } | { /** The partial's slug or id. */ partial_id: string; partial_slug?: never; partialSlug?: never; promptPartialId?: never });
+
+/** `portkey.prompts.partials.versions` */
+export declare class PromptsPartialsVersions {
+  /** List a partial's versions, oldest first. */
+  list(partialSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** List a partial's versions, oldest first. */
+  list(params: PromptsPartialsVersionsListParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.prompts.partials.create`. */
+export interface PromptsPartialsCreateParams {
+  /** Display name of the partial. */
+  name: string;
+  /** The partial's template (mustache tags allowed). */
+  string: string;
+  /** The workspace (id or slug); needed with organisation keys. */
+  workspace_id?: string;
+  /** The workspace (id or slug); needed with organisation keys. */
+  workspaceId?: string;
+  /** A description of the first version. */
+  version_description?: string;
+  /** A description of the first version. */
+  versionDescription?: string;
+}
+
+/** Params of `portkey.prompts.partials.list`. */
+export interface PromptsPartialsListParams {
+  /** Only partials of this collection. */
+  collection_id?: string;
+  /** Only partials of this collection. */
+  collectionId?: string;
+}
+
+/** Params of `portkey.prompts.partials.retrieve`. */
+export type PromptsPartialsRetrieveParams = ({ /** The partial's slug or id. */ partial_slug: string; partialSlug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ partialSlug: string; partial_slug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ promptPartialId: string; partial_slug?: never; partialSlug?: never; partial_id?: never } | { /** The partial's slug or id. */ partial_id: string; partial_slug?: never; partialSlug?: never; promptPartialId?: never });
+
+/** Params of `portkey.prompts.partials.update`. */
+export type PromptsPartialsUpdateParams = {
+  /** The new display name. */
+  name?: string;
+  /** The new template. */
+  string?: string;
+  /** A description of the new version. */
+  description?: string;
+  /** The partial's status, e.g. active. */
+  status?: string;
+} & ({ /** The partial's slug or id. */ partial_slug: string; partialSlug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ partialSlug: string; partial_slug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ promptPartialId: string; partial_slug?: never; partialSlug?: never; partial_id?: never } | { /** The partial's slug or id. */ partial_id: string; partial_slug?: never; partialSlug?: never; promptPartialId?: never });
+
+/** Params of `portkey.prompts.partials.delete`. */
+export type PromptsPartialsDeleteParams = ({ /** The partial's slug or id. */ partial_slug: string; partialSlug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ partialSlug: string; partial_slug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ promptPartialId: string; partial_slug?: never; partialSlug?: never; partial_id?: never } | { /** The partial's slug or id. */ partial_id: string; partial_slug?: never; partialSlug?: never; promptPartialId?: never });
+
+/** Params of `portkey.prompts.partials.publish`. */
+export type PromptsPartialsPublishParams = {
+  /** The version number to publish. */
+  version: number;
+} & ({ /** The partial's slug or id. */ partial_slug: string; partialSlug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ partialSlug: string; partial_slug?: never; promptPartialId?: never; partial_id?: never } | { /** The partial's slug or id. */ promptPartialId: string; partial_slug?: never; partialSlug?: never; partial_id?: never } | { /** The partial's slug or id. */ partial_id: string; partial_slug?: never; partialSlug?: never; promptPartialId?: never });
+
+/** `portkey.prompts.partials` */
+export declare class PromptsPartials {
+  readonly versions: PromptsPartialsVersions;
+  /** Create a prompt partial; templates include it as {{>slug}}. */
+  create(params: PromptsPartialsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedPromptPartial>>;
+  /** List prompt partials. */
+  list(params?: PromptsPartialsListParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Retrieve a prompt partial with its published version. */
+  retrieve(partialSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<PromptPartial>>;
+  /** Retrieve a prompt partial with its published version. */
+  retrieve(params: PromptsPartialsRetrieveParams, options?: RequestOptions): Promise<APIResponse<PromptPartial>>;
+  /** Update a prompt partial; a changed template makes a new version (publish it to use it). */
+  update(partialSlug: string, params?: {
+    /** The new display name. */
+    name?: string;
+    /** The new template. */
+    string?: string;
+    /** A description of the new version. */
+    description?: string;
+    /** The partial's status, e.g. active. */
+    status?: string;
+  }, options?: RequestOptions): Promise<APIResponse<UpdatedPromptPartial>>;
+  /** Update a prompt partial; a changed template makes a new version (publish it to use it). */
+  update(params: PromptsPartialsUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedPromptPartial>>;
+  /** Delete a prompt partial with all its versions. */
+  delete(partialSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a prompt partial with all its versions. */
+  delete(params: PromptsPartialsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Publish a version of a partial; every template including it renders that version. */
+  publish(partialSlug: string, params: {
+    /** The version number to publish. */
+    version: number;
+  }, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Publish a version of a partial; every template including it renders that version. */
+  publish(params: PromptsPartialsPublishParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+}
+
+/** Params of `portkey.prompts.create`. */
+export type PromptsCreateParams = {
+  /** Display name of the prompt. */
+  name: string;
+  /** The template: text, or a JSON array of chat messages, with mustache tags ({{var}}, {{>partial-slug}}). */
+  string: string;
+  /** Model parameters, e.g. {"temperature": 0.7, "max_tokens": 256}. */
+  parameters: Record<string, unknown>;
+  /** The virtual key (provider credentials) the prompt runs with. */
+  virtual_key?: string;
+  /** The virtual key (provider credentials) the prompt runs with. */
+  virtualKey?: string;
+  /** The model, e.g. gpt-4o. */
+  model?: string;
+  /** Function definitions for the model. */
+  functions?: Array<Record<string, unknown>>;
+  /** Tool definitions for the model. */
+  tools?: Array<Record<string, unknown>>;
+  /** Which tool the model uses. */
+  tool_choice?: Record<string, unknown>;
+  /** Which tool the model uses. */
+  toolChoice?: Record<string, unknown>;
+  /** A description of the first version. */
+  version_description?: string;
+  /** A description of the first version. */
+  versionDescription?: string;
+  /** Free-form metadata of the prompt. */
+  template_metadata?: Record<string, unknown>;
+  /** Free-form metadata of the prompt. */
+  templateMetadata?: Record<string, unknown>;
+} & ({ /** The collection (id or slug) that holds it. */ collection_id: string; collectionId?: never } | { /** The collection (id or slug) that holds it. */ collectionId: string; collection_id?: never });
+
+/** Params of `portkey.prompts.list`. */
+export interface PromptsListParams {
+  /** Only prompts of this collection (id or slug). */
+  collection_id?: string;
+  /** Only prompts of this collection (id or slug). */
+  collectionId?: string;
+  /** Only prompts of this workspace. */
+  workspace_id?: string;
+  /** Only prompts of this workspace. */
+  workspaceId?: string;
+  /** The page, from 0. */
+  current_page?: number;
+  /** The page, from 0. */
+  currentPage?: number;
+  /** Prompts per page (default 50). */
+  page_size?: number;
+  /** Prompts per page (default 50). */
+  pageSize?: number;
+  /** Only prompts whose name or slug contains this text (case-insensitive). */
+  search?: string;
+}
+
+/** Params of `portkey.prompts.retrieve`. */
+export type PromptsRetrieveParams = ({ /** The prompt's slug or id (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id (`slug@N`, `@latest` or `@<label>` for another version). */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id (`slug@N`, `@latest` or `@<label>` for another version). */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never });
+
+/** Params of `portkey.prompts.update`. */
+export type PromptsUpdateParams = {
+  /** The new display name. */
+  name?: string;
+  /** Move the prompt to this collection (id or slug). */
+  collection_id?: string;
+  /** Move the prompt to this collection (id or slug). */
+  collectionId?: string;
+  /** The new template. */
+  string?: string;
+  /** The new model parameters. */
+  parameters?: Record<string, unknown>;
+  /** The new virtual key. */
+  virtual_key?: string;
+  /** The new virtual key. */
+  virtualKey?: string;
+  /** The new model. */
+  model?: string;
+  /** The new function definitions. */
+  functions?: Array<Record<string, unknown>>;
+  /** The new tool definitions. */
+  tools?: Array<Record<string, unknown>>;
+  /** The new tool choice. */
+  tool_choice?: Record<string, unknown>;
+  /** The new tool choice. */
+  toolChoice?: Record<string, unknown>;
+  /** A description of the new version. */
+  version_description?: string;
+  /** A description of the new version. */
+  versionDescription?: string;
+  /** Free-form metadata of the new version. */
+  prompt_metadata?: Record<string, unknown>;
+  /** Free-form metadata of the new version. */
+  promptMetadata?: Record<string, unknown>;
+  /** Free-form metadata of the new version. */
+  template_metadata?: Record<string, unknown>;
+  /** True: version fields not sent are taken from the latest version; otherwise a new version needs string and parameters. */
+  patch?: boolean;
+  /** 1 if the template is raw (no mustache), 0 if processed. */
+  is_raw_template?: number;
+  /** 1 if the template is raw (no mustache), 0 if processed. */
+  isRawTemplate?: number;
+} & ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never });
+
+/** Params of `portkey.prompts.delete`. */
+export type PromptsDeleteParams = ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never });
+
+/** Params of `portkey.prompts.publish`. */
+export type PromptsPublishParams = {
+  /** The version number to publish. */
+  version: number;
+} & ({ /** The prompt's slug or id. */ prompt_slug: string; promptSlug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptSlug: string; prompt_slug?: never; promptId?: never; prompt_id?: never } | { /** The prompt's slug or id. */ promptId: string; prompt_slug?: never; promptSlug?: never; prompt_id?: never } | { /** The prompt's slug or id. */ prompt_id: string; prompt_slug?: never; promptSlug?: never; promptId?: never });
+
+/** Params of `portkey.prompts.render`. */
+export type PromptsRenderParams = {
+  /** The template's variables, e.g. {"user_input": "Hello"}. */
+  variables: Record<string, unknown>;
+  /** Accepted for the official SDKs' signature; a render never streams. */
+  stream?: boolean;
+  /** Overrides the prompt's temperature. */
+  temperature?: number;
+  /** Overrides the prompt's max_tokens. */
+  max_tokens?: number;
+  /** Overrides the prompt's max_tokens. */
+  maxTokens?: number;
+  /** Overrides the prompt's top_k. */
+  top_k?: number;
+  /** Overrides the prompt's top_k. */
+  topK?: number;
+  /** Overrides the prompt's top_p. */
+  top_p?: number;
+  /** Overrides the prompt's top_p. */
+  topP?: number;
+  /** The spec's grouping of hyperparameters, for documentation; pass them at the root instead. */
+  hyperparameters?: Record<string, unknown>;
+  /** Fields the SDK does not know yet are sent in the body as given. */
+  [extra: string]: unknown;
+} & ({ /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_id: string; promptId?: never; promptID?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ promptId: string; prompt_id?: never; promptID?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ promptID: string; prompt_id?: never; promptId?: never; prompt_slug?: never } | { /** The prompt's id or slug (`slug@N`, `@latest` or `@<label>` for another version). */ prompt_slug: string; prompt_id?: never; promptId?: never; promptID?: never });
+
+/** `portkey.prompts`: `/prompts`: prompt templates with versions, partials, rendering and completions. */
+export declare class Prompts {
+  readonly versions: PromptsVersions;
+  readonly completions: PromptsCompletions;
+  readonly partials: PromptsPartials;
+  /** Create a prompt in a collection; its first version is published. */
+  create(params: PromptsCreateParams, options?: RequestOptions): Promise<APIResponse<CreatedPrompt>>;
+  /** List prompts, one page at a time, with the total count. */
+  list(params?: PromptsListParams, options?: RequestOptions): PagePromise<PromptList, PromptSummary>;
+  /** Retrieve a prompt with its published version. */
+  retrieve(promptSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Prompt>>;
+  /** Retrieve a prompt with its published version. */
+  retrieve(params: PromptsRetrieveParams, options?: RequestOptions): Promise<APIResponse<Prompt>>;
+  /** Update a prompt; a changed template or model makes a new version (publish it to use it). */
+  update(promptSlug: string, params?: {
+    /** The new display name. */
+    name?: string;
+    /** Move the prompt to this collection (id or slug). */
+    collection_id?: string;
+    /** Move the prompt to this collection (id or slug). */
+    collectionId?: string;
+    /** The new template. */
+    string?: string;
+    /** The new model parameters. */
+    parameters?: Record<string, unknown>;
+    /** The new virtual key. */
+    virtual_key?: string;
+    /** The new virtual key. */
+    virtualKey?: string;
+    /** The new model. */
+    model?: string;
+    /** The new function definitions. */
+    functions?: Array<Record<string, unknown>>;
+    /** The new tool definitions. */
+    tools?: Array<Record<string, unknown>>;
+    /** The new tool choice. */
+    tool_choice?: Record<string, unknown>;
+    /** The new tool choice. */
+    toolChoice?: Record<string, unknown>;
+    /** A description of the new version. */
+    version_description?: string;
+    /** A description of the new version. */
+    versionDescription?: string;
+    /** Free-form metadata of the new version. */
+    prompt_metadata?: Record<string, unknown>;
+    /** Free-form metadata of the new version. */
+    promptMetadata?: Record<string, unknown>;
+    /** Free-form metadata of the new version. */
+    template_metadata?: Record<string, unknown>;
+    /** True: version fields not sent are taken from the latest version; otherwise a new version needs string and parameters. */
+    patch?: boolean;
+    /** 1 if the template is raw (no mustache), 0 if processed. */
+    is_raw_template?: number;
+    /** 1 if the template is raw (no mustache), 0 if processed. */
+    isRawTemplate?: number;
+  }, options?: RequestOptions): Promise<APIResponse<UpdatedPrompt>>;
+  /** Update a prompt; a changed template or model makes a new version (publish it to use it). */
+  update(params: PromptsUpdateParams, options?: RequestOptions): Promise<APIResponse<UpdatedPrompt>>;
+  /** Delete a prompt with all its versions. */
+  delete(promptSlug: string, params?: Record<string, never>, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Delete a prompt with all its versions. */
+  delete(params: PromptsDeleteParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Publish a version: retrieve, render and completions use it from now on. */
+  publish(promptSlug: string, params: {
+    /** The version number to publish. */
+    version: number;
+  }, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Publish a version: retrieve, render and completions use it from now on. */
+  publish(params: PromptsPublishParams, options?: RequestOptions): Promise<APIResponse<Record<string, unknown>>>;
+  /** Render a prompt's published version with variables, without calling a model. */
+  render(params: PromptsRenderParams, options?: RequestOptions): Promise<APIResponse<PromptRender>>;
+}
+
 // --- `/providers`: a workspace's named use of an integration, with its own limits. ---
 
 /** Params of `portkey.providers.create`. */
@@ -3467,16 +7358,26 @@ export declare class VirtualKeys {
 export interface PortkeyResources {
   /** `/admin`: the organisation's users, invites, workspaces and workspace members. */
   readonly admin: Admin;
+  /** `/analytics`: graphs, groups and summaries of the requests logged, over a time range. */
+  readonly analytics: Analytics;
   /** `/api-keys`: organisation and workspace API keys. */
   readonly apiKeys: ApiKeys;
   /** `/audit-logs`: who changed what in the organisation, and when. */
   readonly auditLogs: AuditLogs;
+  /** `/collections`: folders that hold prompts, per workspace, possibly nested. */
+  readonly collections: Collections;
   /** `/configs`: gateway configs (routing, retries, caching) and their versions. */
   readonly configs: Configs;
+  /** `/feedback`: feedback on requests, by trace id. */
+  readonly feedback: Feedback;
   /** `/guardrails`: checks run on requests and responses, and what to do with the result. */
   readonly guardrails: Guardrails;
   /** `/integrations`: provider credentials, the models they allow and the workspaces that may use them. */
   readonly integrations: Integrations;
+  /** `/labels`: names such as production or staging that mark prompt versions. */
+  readonly labels: Labels;
+  /** `/logs`: insert and read request logs, and export them in bulk. */
+  readonly logs: Logs;
   /** `/mcp-integrations`: MCP servers registered with the organisation (URL, transport, auth). */
   readonly mcpIntegrations: McpIntegrations;
   /** `/mcp-servers`: workspace instances of MCP integrations, their capabilities, user access and connections. */
@@ -3485,6 +7386,8 @@ export interface PortkeyResources {
   readonly modelPricing: ModelPricing;
   /** `/policies`: usage limits and rate limits applied to groups of requests. */
   readonly policies: Policies;
+  /** `/prompts`: prompt templates with versions, partials, rendering and completions. */
+  readonly prompts: Prompts;
   /** `/providers`: a workspace's named use of an integration, with its own limits. */
   readonly providers: Providers;
   /** `/scim/workspaces`: which SCIM groups are members of which workspaces, with what role. */

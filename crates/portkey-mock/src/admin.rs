@@ -3,12 +3,37 @@
 //! subject to faults, so a test can always reach them.
 
 use crate::errors::{ApiError, ApiResult};
+use crate::hooks;
 use crate::state::MockState;
 use hyper::Method;
 use serde_json::json;
 
 pub fn is_admin_path(path: &str) -> bool {
     path == "/__mock" || path.starts_with("/__mock/")
+}
+
+/// `GET /__mock/exports/{id}.jsonl`: a finished log export's file, the URL that
+/// `logs.exports.download` answers (like a signed URL, it needs no API key). `None` for any
+/// other path.
+pub fn export_file(
+    state: &MockState,
+    method: &Method,
+    path: &str,
+) -> Option<Result<String, ApiError>> {
+    let id = path
+        .strip_prefix("/__mock/exports/")?
+        .strip_suffix(".jsonl")?;
+    if method != Method::GET {
+        return Some(Err(not_allowed_here(method, path)));
+    }
+    Some(
+        hooks::export_file(&mut state.stores(), id)
+            .ok_or_else(|| ApiError::not_found("Export file not found")),
+    )
+}
+
+fn not_allowed_here(method: &Method, path: &str) -> ApiError {
+    ApiError::method_not_allowed(method.as_str(), path, "GET".to_owned())
 }
 
 pub fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> ApiResult {

@@ -21,6 +21,16 @@ use std::path::Path;
 /// - `configs` need a `slug` or a `name`; each starts with one version.
 /// - `usage_limit_policies` (`id`: a new uuid unless given) may carry `usage`:
 ///   `{value_key: number}`, the usage counted per entity (see src/hooks/policies.rs).
+/// - `collections` need a `name` or a `slug` (`is_default: true` makes one undeletable);
+///   `labels` a valid `name`; `prompt_partials` a `name` or a `slug`, with `string`;
+///   `prompts` a `name` or a `slug`, a `collection_id` among the collections (id or slug)
+///   and their template (`string`, `parameters`, `model`, ...): each partial and prompt
+///   starts with version 1, published (see src/hooks/prompts.rs).
+/// - `logs`: inserted logs as `POST /logs` takes them (`request`, `response`, `metadata`),
+///   with the mock's extensions `id`, `created_at`, `cost` and `api_key_id` (see
+///   src/hooks/logs.rs); `feedback`: `{trace_id, value, weight?, metadata?, id?,
+///   created_at?}`.
+/// - `demo_data: true` adds the `--demo-data` week of traffic (src/demo_data.rs).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixtures {
@@ -38,6 +48,20 @@ pub struct Fixtures {
     pub configs: Vec<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub usage_limit_policies: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompt_partials: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo_data: bool,
 }
 
 impl Fixtures {
@@ -66,9 +90,21 @@ impl Fixtures {
                 "id",
                 &self.usage_limit_policies,
             ),
+            (stores::COLLECTIONS, "slug", &self.collections),
+            (stores::LABELS, "id", &self.labels),
+            (stores::PROMPT_PARTIALS, "slug", &self.prompt_partials),
+            (stores::PROMPTS, "slug", &self.prompts),
         ] {
             load(&mut out, store, key, objects)?;
         }
+        let (mut logs, mut feedback) = (self.logs.clone(), self.feedback.clone());
+        if self.demo_data {
+            let demo = crate::demo_data::week();
+            logs.extend(demo.logs);
+            feedback.extend(demo.feedback);
+        }
+        load(&mut out, stores::LOGS, "id", &logs)?;
+        load(&mut out, stores::FEEDBACK, "id", &feedback)?;
         unique(&out, stores::USERS, "email")?;
         unique(&out, stores::WORKSPACES, "slug")?;
         hooks::link_fixture_members(&mut out)?;

@@ -13,6 +13,7 @@
 mod admin;
 mod audit;
 mod conn;
+mod demo_data;
 mod engine;
 mod errors;
 mod faults;
@@ -28,12 +29,13 @@ mod schema;
 mod secrets;
 mod server;
 mod slugs;
+mod sse;
 mod state;
 mod time;
 mod uri;
 
 pub use fixtures::Fixtures;
-pub use options::ServerOptions;
+pub use options::{ServerOptions, DEFAULT_EXPORT_DELAY};
 pub use server::{serve, serve_with};
 pub use state::MockState;
 

@@ -1,9 +1,9 @@
-//! `portkey-mock [--host H] [--port N] [--fixtures FILE] [--header-timeout-ms MS]
-//! [--idle-timeout-ms MS]`: runs the mock until killed.
+//! `portkey-mock [--host H] [--port N] [--fixtures FILE] [--demo-data] [--export-delay-ms MS]
+//! [--header-timeout-ms MS] [--idle-timeout-ms MS]`: runs the mock until killed.
 //! The first stdout line is `listening on http://HOST:PORT`, which is how wrappers in
 //! other languages learn the port when started with `--port 0`.
 
-use portkey_mock::{serve_with, Fixtures, MockState, ServerOptions};
+use portkey_mock::{serve_with, Fixtures, MockState, ServerOptions, DEFAULT_EXPORT_DELAY};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,8 +12,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 const USAGE: &str = "\
-usage: portkey-mock [--host HOST] [--port PORT] [--fixtures FILE]
-                    [--header-timeout-ms MS] [--idle-timeout-ms MS]
+usage: portkey-mock [--host HOST] [--port PORT] [--fixtures FILE] [--demo-data]
+                    [--export-delay-ms MS] [--header-timeout-ms MS] [--idle-timeout-ms MS]
 
 Local imitation of the Portkey control-plane API (API keys, virtual keys, configs,
 the admin API and the audit log).
@@ -21,7 +21,11 @@ the admin API and the audit log).
   --host HOST              address to listen on (default 127.0.0.1)
   --port PORT              port to listen on, 0 for any free port (default 8787)
   --fixtures FILE          JSON file of objects to preload: {\"api_keys\": [...],
-                           \"virtual_keys\", \"users\", \"workspaces\", \"invites\", \"configs\"}
+                           \"virtual_keys\", \"users\", \"workspaces\", \"invites\", \"configs\",
+                           \"logs\", \"feedback\", ...}
+  --demo-data              preload a week of plausible traffic ending now (logs and
+                           feedback for analytics); kept across POST /__mock/reset
+  --export-delay-ms MS     how long a started log export takes to finish (default 500)
   --header-timeout-ms MS   close a connection whose request head (or body) takes longer
                            than this to arrive (default 10000)
   --idle-timeout-ms MS     close a keep-alive connection idle for this long (default 30000)
@@ -35,6 +39,8 @@ struct Args {
     host: String,
     port: u16,
     fixtures: Option<PathBuf>,
+    demo_data: bool,
+    export_delay: Duration,
     options: ServerOptions,
 }
 
@@ -44,11 +50,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         host: "127.0.0.1".into(),
         port: 8787,
         fixtures: None,
+        demo_data: false,
+        export_delay: DEFAULT_EXPORT_DELAY,
         options: ServerOptions::default(),
     };
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(None);
+        }
+        if arg == "--demo-data" {
+            parsed.demo_data = true;
+            continue;
         }
         // Both `--port 8080` and `--port=8080`.
         let (name, inline) = match arg.split_once('=') {
@@ -74,6 +86,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--fixtures" => parsed.fixtures = Some(PathBuf::from(value()?)),
             "--header-timeout-ms" => parsed.options.header_timeout = millis(&name, &value()?)?,
             "--idle-timeout-ms" => parsed.options.idle_timeout = millis(&name, &value()?)?,
+            "--export-delay-ms" => {
+                let raw = value()?;
+                parsed.export_delay = raw.parse().map(Duration::from_millis).map_err(|_| {
+                    format!(
+                        "--export-delay-ms must be a whole number of milliseconds (got {raw:?})"
+                    )
+                })?;
+            }
             _ => return Err(format!("unknown argument {name:?}")),
         }
     }
@@ -108,8 +128,12 @@ async fn main() -> ExitCode {
         Some(path) => Fixtures::load(path),
         None => Ok(Fixtures::default()),
     };
+    let fixtures = fixtures.map(|mut f| {
+        f.demo_data |= args.demo_data;
+        f
+    });
     let state = match fixtures.and_then(|f| MockState::new(&f)) {
-        Ok(state) => state,
+        Ok(state) => state.with_export_delay(args.export_delay),
         Err(message) => {
             eprintln!("portkey-mock: {message}");
             return ExitCode::from(1);

@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+/// How long a started log export takes to finish (`--export-delay-ms`, see
+/// `MockState::with_export_delay`).
+pub const DEFAULT_EXPORT_DELAY: Duration = Duration::from_millis(500);
+
 /// Connection limits. Without them a handful of clients that open connections and then
 /// trickle or send nothing (slowloris) would hold sockets and tasks forever (defect 15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

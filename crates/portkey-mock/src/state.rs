@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// One API request as received, for `GET /__mock/requests`.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +26,20 @@ pub struct LoggedRequest {
     pub body: Value,
     pub user_agent: Option<String>,
     pub api_key_present: bool,
+    /// For a server-sent events answer: how it went, updated as it goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamLog>,
+}
+
+/// How a server-sent events answer went (`stream` in `GET /__mock/requests`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StreamLog {
+    /// Events written (`[DONE]` and injected error or malformed events included).
+    pub events_sent: u64,
+    /// The stream was written to its end (`[DONE]`, or the end after an injected error).
+    pub finished: bool,
+    /// The client went away before the end: a write failed, or the connection closed.
+    pub client_closed: bool,
 }
 
 /// The whole state of one mock server; `serve` shares it between connections.
@@ -53,6 +68,15 @@ impl MockState {
         })
     }
 
+    /// Started log exports finish after `delay` (default
+    /// 500 ms); kept across resets.
+    #[must_use]
+    pub fn with_export_delay(mut self, delay: Duration) -> MockState {
+        self.initial.env.export_delay = delay;
+        self.stores().env.export_delay = delay;
+        self
+    }
+
     pub(crate) fn stores(&self) -> MutexGuard<'_, Stores> {
         lock(&self.stores)
     }
@@ -71,6 +95,13 @@ impl MockState {
         let parsed = serde_json::from_slice(body).unwrap_or(Value::Null);
         if let Some(entry) = self.requests().iter_mut().rev().find(|e| e.seq == seq) {
             entry.body = parsed;
+        }
+    }
+
+    /// Updates the stream record of logged request `seq`, unless the log was cleared since.
+    pub(crate) fn log_stream(&self, seq: u64, update: impl FnOnce(&mut StreamLog)) {
+        if let Some(entry) = self.requests().iter_mut().rev().find(|e| e.seq == seq) {
+            update(entry.stream.get_or_insert_with(StreamLog::default));
         }
     }
 

@@ -61,6 +61,27 @@ const CALLED: &[&str] = &[
     "admin.workspaces.users.list",
     "admin.workspaces.users.update",
     "admin.workspaces.users.delete",
+    "analytics.graphs.requests",
+    "analytics.graphs.cost",
+    "analytics.graphs.latency",
+    "analytics.graphs.tokens",
+    "analytics.graphs.users",
+    "analytics.graphs.users_requests",
+    "analytics.graphs.errors",
+    "analytics.graphs.errors_rate",
+    "analytics.graphs.errors_stacks",
+    "analytics.graphs.errors_status_codes",
+    "analytics.graphs.requests_rescued",
+    "analytics.graphs.cache_hit_rate",
+    "analytics.graphs.cache_latency",
+    "analytics.graphs.feedbacks",
+    "analytics.graphs.feedbacks_scores",
+    "analytics.graphs.feedbacks_weighted",
+    "analytics.graphs.feedbacks_ai_models",
+    "analytics.summary.cache",
+    "analytics.groups.users",
+    "analytics.groups.ai_models",
+    "analytics.groups.metadata",
     "api_keys.create",
     "api_keys.list",
     "api_keys.retrieve",
@@ -68,12 +89,20 @@ const CALLED: &[&str] = &[
     "api_keys.delete",
     "api_keys.rotate",
     "audit_logs.list",
+    "collections.create",
+    "collections.list",
+    "collections.retrieve",
+    "collections.update",
+    "collections.delete",
     "configs.create",
     "configs.retrieve",
     "configs.list",
     "configs.update",
     "configs.delete",
     "configs.versions.list",
+    "feedback.create",
+    "feedback.bulk_create",
+    "feedback.update",
     "guardrails.create",
     "guardrails.list",
     "guardrails.retrieve",
@@ -89,6 +118,20 @@ const CALLED: &[&str] = &[
     "integrations.models.delete",
     "integrations.workspaces.list",
     "integrations.workspaces.update",
+    "labels.create",
+    "labels.list",
+    "labels.retrieve",
+    "labels.update",
+    "labels.delete",
+    "logs.create",
+    "logs.retrieve",
+    "logs.exports.create",
+    "logs.exports.retrieve",
+    "logs.exports.list",
+    "logs.exports.update",
+    "logs.exports.start",
+    "logs.exports.cancel",
+    "logs.exports.download",
     "mcp_integrations.create",
     "mcp_integrations.list",
     "mcp_integrations.retrieve",
@@ -124,6 +167,24 @@ const CALLED: &[&str] = &[
     "policies.rate_limits.retrieve",
     "policies.rate_limits.update",
     "policies.rate_limits.delete",
+    "prompts.create",
+    "prompts.list",
+    "prompts.retrieve",
+    "prompts.update",
+    "prompts.delete",
+    "prompts.publish",
+    "prompts.versions.list",
+    "prompts.versions.retrieve",
+    "prompts.versions.update",
+    "prompts.render",
+    "prompts.completions.create",
+    "prompts.partials.create",
+    "prompts.partials.list",
+    "prompts.partials.retrieve",
+    "prompts.partials.update",
+    "prompts.partials.delete",
+    "prompts.partials.publish",
+    "prompts.partials.versions.list",
     "providers.create",
     "providers.list",
     "providers.retrieve",
@@ -191,6 +252,55 @@ async fn every_admin_operation_through_its_typed_method() {
 
 #[rustfmt::skip]
 #[tokio::test]
+async fn every_analytics_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.analytics().graphs().requests(&portkey::RequestsAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.requests", sent, "GET", "/v1/analytics/graphs/requests", json!(null)).await;
+    let sent = client.analytics().graphs().cost(&portkey::CostAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.cost", sent, "GET", "/v1/analytics/graphs/cost", json!(null)).await;
+    let sent = client.analytics().graphs().latency(&portkey::LatencyAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.latency", sent, "GET", "/v1/analytics/graphs/latency", json!(null)).await;
+    let sent = client.analytics().graphs().tokens(&portkey::TokensAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.tokens", sent, "GET", "/v1/analytics/graphs/tokens", json!(null)).await;
+    let sent = client.analytics().graphs().users(&portkey::UsersAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.users", sent, "GET", "/v1/analytics/graphs/users", json!(null)).await;
+    let sent = client.analytics().graphs().users_requests(&portkey::UsersRequestsAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.users_requests", sent, "GET", "/v1/analytics/graphs/users/requests", json!(null)).await;
+    let sent = client.analytics().graphs().errors(&portkey::ErrorsAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.errors", sent, "GET", "/v1/analytics/graphs/errors", json!(null)).await;
+    let sent = client.analytics().graphs().errors_rate(&portkey::ErrorsRateAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.errors_rate", sent, "GET", "/v1/analytics/graphs/errors/rate", json!(null)).await;
+    let sent = client.analytics().graphs().errors_stacks(&portkey::ErrorsStacksAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.errors_stacks", sent, "GET", "/v1/analytics/graphs/errors/stacks", json!(null)).await;
+    let sent = client.analytics().graphs().errors_status_codes(&portkey::ErrorsStatusCodesAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.errors_status_codes", sent, "GET", "/v1/analytics/graphs/errors/status-codes", json!(null)).await;
+    let sent = client.analytics().graphs().requests_rescued(&portkey::RequestsRescuedAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.requests_rescued", sent, "GET", "/v1/analytics/graphs/requests/rescued", json!(null)).await;
+    let sent = client.analytics().graphs().cache_hit_rate(&portkey::CacheHitRateAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.cache_hit_rate", sent, "GET", "/v1/analytics/graphs/cache/hit-rate", json!(null)).await;
+    let sent = client.analytics().graphs().cache_latency(&portkey::CacheLatencyAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.cache_latency", sent, "GET", "/v1/analytics/graphs/cache/latency", json!(null)).await;
+    let sent = client.analytics().graphs().feedbacks(&portkey::FeedbacksAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.feedbacks", sent, "GET", "/v1/analytics/graphs/feedbacks", json!(null)).await;
+    let sent = client.analytics().graphs().feedbacks_scores(&portkey::FeedbacksScoresAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.feedbacks_scores", sent, "GET", "/v1/analytics/graphs/feedbacks/scores", json!(null)).await;
+    let sent = client.analytics().graphs().feedbacks_weighted(&portkey::FeedbacksWeightedAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.feedbacks_weighted", sent, "GET", "/v1/analytics/graphs/feedbacks/weighted", json!(null)).await;
+    let sent = client.analytics().graphs().feedbacks_ai_models(&portkey::FeedbacksAiModelsAnalyticGraph::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.graphs.feedbacks_ai_models", sent, "GET", "/v1/analytics/graphs/feedbacks/ai-models", json!(null)).await;
+    let sent = client.analytics().summary().cache(&portkey::CacheAnalyticSummary::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y")).await;
+    check(&mock, "analytics.summary.cache", sent, "GET", "/v1/analytics/summary/cache", json!(null)).await;
+    let sent = client.analytics().groups().users(&portkey::UsersAnalyticGroup::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y").current_page(0_i64).page_size(0_i64)).await;
+    check(&mock, "analytics.groups.users", sent, "GET", "/v1/analytics/groups/users", json!(null)).await;
+    let sent = client.analytics().groups().ai_models(&portkey::AiModelsAnalyticGroup::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y").current_page(0_i64).page_size(0_i64)).await;
+    check(&mock, "analytics.groups.ai_models", sent, "GET", "/v1/analytics/groups/ai-models", json!(null)).await;
+    let sent = client.analytics().groups().metadata("metadata_key 1/ä", &portkey::MetadataAnalyticGroup::new("2030-01-02T03:04:05Z", "2030-01-02T03:04:05Z").workspace_slug("workspace_slug 1/ä&x=y").total_units_min(0_i64).total_units_max(0_i64).cost_min(0.5_f64).cost_max(0.5_f64).prompt_token_min(0_i64).prompt_token_max(0_i64).completion_token_min(0_i64).completion_token_max(0_i64).status_code("status_code 1/ä&x=y").weighted_feedback_min(-9.5_f64).weighted_feedback_max(-9.5_f64).virtual_keys("virtual_keys 1/ä&x=y").configs("configs 1/ä&x=y").api_key_ids("api_key_ids 1/ä&x=y").metadata("metadata 1/ä&x=y").ai_org_model("ai_org_model 1/ä&x=y").trace_id("trace_id 1/ä&x=y").span_id("span_id 1/ä&x=y").prompt_slug("prompt_slug 1/ä&x=y").current_page(0_i64).page_size(0_i64)).await;
+    check(&mock, "analytics.groups.metadata", sent, "GET", "/v1/analytics/groups/metadata/metadata_key%201%2F%C3%A4", json!(null)).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
 async fn every_api_keys_operation_through_its_typed_method() {
     let mock = Mock::start();
     let client = mock.builder().max_retries(0).build().unwrap();
@@ -219,6 +329,23 @@ async fn every_audit_logs_operation_through_its_typed_method() {
 
 #[rustfmt::skip]
 #[tokio::test]
+async fn every_collections_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.collections().create(&portkey::CreateCollection::new("name 1/ä").workspace_id("workspace_id 1/ä").parent_collection_id("parent_collection_id 1/ä")).await;
+    check(&mock, "collections.create", sent, "POST", "/v1/collections", json!({"name": "name 1/ä", "workspace_id": "workspace_id 1/ä", "parent_collection_id": "parent_collection_id 1/ä"})).await;
+    let sent = client.collections().list(&portkey::ListCollections::new("workspace_id 1/ä&x=y").current_page(0_i64).page_size(1_i64).search("search 1/ä&x=y")).await;
+    check(&mock, "collections.list", sent, "GET", "/v1/collections", json!(null)).await;
+    let sent = client.collections().retrieve("collection_id 1/ä").await;
+    check(&mock, "collections.retrieve", sent, "GET", "/v1/collections/collection_id%201%2F%C3%A4", json!(null)).await;
+    let sent = client.collections().update("collection_id 1/ä", &portkey::UpdateCollection::new("name 1/ä")).await;
+    check(&mock, "collections.update", sent, "PUT", "/v1/collections/collection_id%201%2F%C3%A4", json!({"name": "name 1/ä"})).await;
+    let sent = client.collections().delete("collection_id 1/ä").await;
+    check(&mock, "collections.delete", sent, "DELETE", "/v1/collections/collection_id%201%2F%C3%A4", json!(null)).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
 async fn every_configs_operation_through_its_typed_method() {
     let mock = Mock::start();
     let client = mock.builder().max_retries(0).build().unwrap();
@@ -234,6 +361,19 @@ async fn every_configs_operation_through_its_typed_method() {
     check(&mock, "configs.delete", sent, "DELETE", "/v1/configs/slug%201%2F%C3%A4", json!(null)).await;
     let sent = client.configs().versions().list("slug 1/ä").await;
     check(&mock, "configs.versions.list", sent, "GET", "/v1/configs/slug%201%2F%C3%A4/versions", json!(null)).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
+async fn every_feedback_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.feedback().create(&portkey::CreateFeedback::default().trace_id("trace_id 1/ä").value(-10_i64).weight(0.5_f64).metadata(json!({"key": "value"}))).await;
+    check(&mock, "feedback.create", sent, "POST", "/v1/feedback", json!({"trace_id": "trace_id 1/ä", "value": -10, "weight": 0.5, "metadata": {"key": "value"}})).await;
+    let sent = client.feedback().bulk_create(&portkey::BulkCreateFeedback::default().trace_id("trace_id 1/ä").value(-10_i64).weight(0.5_f64).metadata(json!({"key": "value"}))).await;
+    check(&mock, "feedback.bulk_create", sent, "POST", "/v1/feedback", json!({"trace_id": "trace_id 1/ä", "value": -10, "weight": 0.5, "metadata": {"key": "value"}})).await;
+    let sent = client.feedback().update("feedback_id 1/ä", &portkey::UpdateFeedback::new(-10_i64).weight(0.5_f64).metadata(json!({"key": "value"}))).await;
+    check(&mock, "feedback.update", sent, "PUT", "/v1/feedback/feedback_id%201%2F%C3%A4", json!({"value": -10, "weight": 0.5, "metadata": {"key": "value"}})).await;
 }
 
 #[rustfmt::skip]
@@ -278,6 +418,48 @@ async fn every_integrations_operation_through_its_typed_method() {
     check(&mock, "integrations.workspaces.list", sent, "GET", "/v1/integrations/slug%201%2F%C3%A4/workspaces", json!(null)).await;
     let sent = client.integrations().workspaces().update("slug 1/ä", &portkey::UpdateIntegrationWorkspace::default().global_workspace_access(json!({"enabled": true, "usage_limits": [{"credit_limit": 1}]})).override_existing_workspaces_access(true).workspaces([json!({"id": "id 1/ä", "enabled": true, "usage_limits": [{"credit_limit": 1}]})]).create_default_provider(true).default_provider_slug("default_provider_slug 1/ä")).await;
     check(&mock, "integrations.workspaces.update", sent, "PUT", "/v1/integrations/slug%201%2F%C3%A4/workspaces", json!({"global_workspace_access": {"enabled": true, "usage_limits": [{"credit_limit": 1}]}, "override_existing_workspace_access": true, "workspaces": [{"id": "id 1/ä", "enabled": true, "usage_limits": [{"credit_limit": 1}]}], "create_default_provider": true, "default_provider_slug": "default_provider_slug 1/ä"})).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
+async fn every_labels_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.labels().create(&portkey::CreateLabel::new("name 1/ä").organization_id("organization_id 1/ä").workspace_id("workspace_id 1/ä").description("description 1/ä").color_code("color_code 1/ä")).await;
+    check(&mock, "labels.create", sent, "POST", "/v1/labels", json!({"name": "name 1/ä", "organisation_id": "organization_id 1/ä", "workspace_id": "workspace_id 1/ä", "description": "description 1/ä", "color_code": "color_code 1/ä"})).await;
+    let sent = client.labels().list(&portkey::ListLabels::default().organization_id("organization_id 1/ä&x=y").workspace_id("workspace_id 1/ä&x=y").current_page(0_i64).page_size(1_i64).search("search 1/ä&x=y")).await;
+    check(&mock, "labels.list", sent, "GET", "/v1/labels", json!(null)).await;
+    let sent = client.labels().retrieve("label_id 1/ä", &portkey::RetrieveLabel::default().organization_id("organization_id 1/ä&x=y").workspace_id("workspace_id 1/ä&x=y")).await;
+    check(&mock, "labels.retrieve", sent, "GET", "/v1/labels/label_id%201%2F%C3%A4", json!(null)).await;
+    let sent = client.labels().update("label_id 1/ä", &portkey::UpdateLabel::default().name("name 1/ä").description("description 1/ä").color_code("color_code 1/ä")).await;
+    check(&mock, "labels.update", sent, "PUT", "/v1/labels/label_id%201%2F%C3%A4", json!({"name": "name 1/ä", "description": "description 1/ä", "color_code": "color_code 1/ä"})).await;
+    let sent = client.labels().delete("label_id 1/ä").await;
+    check(&mock, "labels.delete", sent, "DELETE", "/v1/labels/label_id%201%2F%C3%A4", json!(null)).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
+async fn every_logs_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.logs().create(&portkey::CreateLog::default().request(json!({"url": "url 1/ä", "body": {"key": "value"}, "method": "method 1/ä"})).response(json!({"body": {"key": "value"}, "status": 1})).metadata(json!({"trace_id": "trace_id 1/ä"}))).await;
+    check(&mock, "logs.create", sent, "POST", "/v1/logs", json!({"request": {"url": "url 1/ä", "body": {"key": "value"}, "method": "method 1/ä"}, "response": {"body": {"key": "value"}, "status": 1}, "metadata": {"trace_id": "trace_id 1/ä"}})).await;
+    let sent = client.logs().retrieve("log_id 1/ä").await;
+    check(&mock, "logs.retrieve", sent, "GET", "/v1/logs/log_id%201%2F%C3%A4", json!(null)).await;
+    let sent = client.logs().exports().create(&portkey::CreateLogExport::new(json!({"time_of_generation_min": "2030-01-02T03:04:05Z"}), ["id"]).workspace_id("workspace_id 1/ä").description("description 1/ä")).await;
+    check(&mock, "logs.exports.create", sent, "POST", "/v1/logs/exports", json!({"filters": {"time_of_generation_min": "2030-01-02T03:04:05Z"}, "workspace_id": "workspace_id 1/ä", "description": "description 1/ä", "requested_data": ["id"]})).await;
+    let sent = client.logs().exports().retrieve("export_id 1/ä").await;
+    check(&mock, "logs.exports.retrieve", sent, "GET", "/v1/logs/exports/export_id%201%2F%C3%A4", json!(null)).await;
+    let sent = client.logs().exports().list(&portkey::ListLogExports::default().workspace_id("workspace_id 1/ä&x=y")).await;
+    check(&mock, "logs.exports.list", sent, "GET", "/v1/logs/exports", json!(null)).await;
+    let sent = client.logs().exports().update("export_id 1/ä", &portkey::UpdateLogExport::new(json!({"time_of_generation_min": "2030-01-02T03:04:05Z"})).workspace_id("workspace_id 1/ä").requested_data(["id"])).await;
+    check(&mock, "logs.exports.update", sent, "PUT", "/v1/logs/exports/export_id%201%2F%C3%A4", json!({"workspace_id": "workspace_id 1/ä", "filters": {"time_of_generation_min": "2030-01-02T03:04:05Z"}, "requested_data": ["id"]})).await;
+    let sent = client.logs().exports().start("export_id 1/ä").await;
+    check(&mock, "logs.exports.start", sent, "POST", "/v1/logs/exports/export_id%201%2F%C3%A4/start", json!({})).await;
+    let sent = client.logs().exports().cancel("export_id 1/ä").await;
+    check(&mock, "logs.exports.cancel", sent, "POST", "/v1/logs/exports/export_id%201%2F%C3%A4/cancel", json!({})).await;
+    let sent = client.logs().exports().download("export_id 1/ä").await;
+    check(&mock, "logs.exports.download", sent, "GET", "/v1/logs/exports/export_id%201%2F%C3%A4/download", json!(null)).await;
 }
 
 #[rustfmt::skip]
@@ -376,6 +558,49 @@ async fn every_policies_operation_through_its_typed_method() {
     check(&mock, "policies.rate_limits.update", sent, "PUT", "/v1/policies/rate-limits/rate_limits_policy_id%201%2F%C3%A4", json!({"name": "name 1/ä", "unit": "rpm", "value": {"key": "value"}})).await;
     let sent = client.policies().rate_limits().delete("rate_limits_policy_id 1/ä").await;
     check(&mock, "policies.rate_limits.delete", sent, "DELETE", "/v1/policies/rate-limits/rate_limits_policy_id%201%2F%C3%A4", json!(null)).await;
+}
+
+#[rustfmt::skip]
+#[tokio::test]
+async fn every_prompts_operation_through_its_typed_method() {
+    let mock = Mock::start();
+    let client = mock.builder().max_retries(0).build().unwrap();
+    let sent = client.prompts().create(&portkey::CreatePrompt::new("name 1/ä", "collection_id 1/ä", "string 1/ä", json!({"key": "value"})).virtual_key("virtual_key 1/ä").model("model 1/ä").functions([json!({"key": "value"})]).tools([json!({"key": "value"})]).tool_choice(json!({"key": "value"})).version_description("version_description 1/ä").template_metadata(json!({"key": "value"}))).await;
+    check(&mock, "prompts.create", sent, "POST", "/v1/prompts", json!({"name": "name 1/ä", "collection_id": "collection_id 1/ä", "string": "string 1/ä", "parameters": {"key": "value"}, "virtual_key": "virtual_key 1/ä", "model": "model 1/ä", "functions": [{"key": "value"}], "tools": [{"key": "value"}], "tool_choice": {"key": "value"}, "version_description": "version_description 1/ä", "template_metadata": {"key": "value"}})).await;
+    let sent = client.prompts().list(&portkey::ListPrompts::default().collection_id("collection_id 1/ä&x=y").workspace_id("workspace_id 1/ä&x=y").current_page(1_i64).page_size(1_i64).search("search 1/ä&x=y")).await;
+    check(&mock, "prompts.list", sent, "GET", "/v1/prompts", json!(null)).await;
+    let sent = client.prompts().retrieve("prompt_slug 1/ä").await;
+    check(&mock, "prompts.retrieve", sent, "GET", "/v1/prompts/prompt_slug%201%2F%C3%A4", json!(null)).await;
+    let sent = client.prompts().update("prompt_slug 1/ä", &portkey::UpdatePrompt::default().name("name 1/ä").collection_id("collection_id 1/ä").string("string 1/ä").parameters(json!({"key": "value"})).virtual_key("virtual_key 1/ä").model("model 1/ä").functions([json!({"key": "value"})]).tools([json!({"key": "value"})]).tool_choice(json!({"key": "value"})).version_description("version_description 1/ä").prompt_metadata(json!({"key": "value"})).patch(true).is_raw_template(1_i64)).await;
+    check(&mock, "prompts.update", sent, "PUT", "/v1/prompts/prompt_slug%201%2F%C3%A4", json!({"name": "name 1/ä", "collection_id": "collection_id 1/ä", "string": "string 1/ä", "parameters": {"key": "value"}, "virtual_key": "virtual_key 1/ä", "model": "model 1/ä", "functions": [{"key": "value"}], "tools": [{"key": "value"}], "tool_choice": {"key": "value"}, "version_description": "version_description 1/ä", "prompt_metadata": {"key": "value"}, "patch": true, "is_raw_template": 1})).await;
+    let sent = client.prompts().delete("prompt_slug 1/ä").await;
+    check(&mock, "prompts.delete", sent, "DELETE", "/v1/prompts/prompt_slug%201%2F%C3%A4", json!(null)).await;
+    let sent = client.prompts().publish("prompt_slug 1/ä", &portkey::PublishPrompt::new(1.5_f64)).await;
+    check(&mock, "prompts.publish", sent, "PUT", "/v1/prompts/prompt_slug%201%2F%C3%A4/makeDefault", json!({"version": 1.5})).await;
+    let sent = client.prompts().versions().list("prompt_slug 1/ä").await;
+    check(&mock, "prompts.versions.list", sent, "GET", "/v1/prompts/prompt_slug%201%2F%C3%A4/versions", json!(null)).await;
+    let sent = client.prompts().versions().retrieve("prompt_slug 1/ä", "version_id 1/ä").await;
+    check(&mock, "prompts.versions.retrieve", sent, "GET", "/v1/prompts/prompt_slug%201%2F%C3%A4/versions/version_id%201%2F%C3%A4", json!(null)).await;
+    let sent = client.prompts().versions().update("prompt_slug 1/ä", "version_id 1/ä", &portkey::UpdatePromptVersion::default().label_id("label_id 1/ä")).await;
+    check(&mock, "prompts.versions.update", sent, "PUT", "/v1/prompts/prompt_slug%201%2F%C3%A4/versions/version_id%201%2F%C3%A4", json!({"label_id": "label_id 1/ä"})).await;
+    let sent = client.prompts().render("prompt_id 1/ä", &portkey::RenderPrompt::new(json!({"key": "value"})).stream(true).temperature(1.5_f64).max_tokens(1_i64).top_k(1.5_f64).top_p(1.5_f64).hyperparameters(json!({"key": "value"}))).await;
+    check(&mock, "prompts.render", sent, "POST", "/v1/prompts/prompt_id%201%2F%C3%A4/render", json!({"variables": {"key": "value"}, "stream": true, "temperature": 1.5, "max_tokens": 1, "top_k": 1.5, "top_p": 1.5, "hyperparameters": {"key": "value"}})).await;
+    let sent = client.prompts().completions().create("prompt_id 1/ä", &portkey::CreatePromptCompletion::new(json!({"key": "value"})).stream(true).temperature(1.5_f64).max_tokens(1_i64).top_k(1.5_f64).top_p(1.5_f64).hyperparameters(json!({"key": "value"}))).await;
+    check(&mock, "prompts.completions.create", sent, "POST", "/v1/prompts/prompt_id%201%2F%C3%A4/completions", json!({"variables": {"key": "value"}, "stream": true, "temperature": 1.5, "max_tokens": 1, "top_k": 1.5, "top_p": 1.5, "hyperparameters": {"key": "value"}})).await;
+    let sent = client.prompts().partials().create(&portkey::CreatePromptPartial::new("name 1/ä", "string 1/ä").workspace_id("workspace_id 1/ä").version_description("version_description 1/ä")).await;
+    check(&mock, "prompts.partials.create", sent, "POST", "/v1/prompts/partials", json!({"name": "name 1/ä", "string": "string 1/ä", "workspace_id": "workspace_id 1/ä", "version_description": "version_description 1/ä"})).await;
+    let sent = client.prompts().partials().list(&portkey::ListPromptPartials::default().collection_id("collection_id 1/ä&x=y")).await;
+    check(&mock, "prompts.partials.list", sent, "GET", "/v1/prompts/partials", json!(null)).await;
+    let sent = client.prompts().partials().retrieve("partial_slug 1/ä").await;
+    check(&mock, "prompts.partials.retrieve", sent, "GET", "/v1/prompts/partials/partial_slug%201%2F%C3%A4", json!(null)).await;
+    let sent = client.prompts().partials().update("partial_slug 1/ä", &portkey::UpdatePromptPartial::default().name("name 1/ä").string("string 1/ä").description("description 1/ä").status("status 1/ä")).await;
+    check(&mock, "prompts.partials.update", sent, "PUT", "/v1/prompts/partials/partial_slug%201%2F%C3%A4", json!({"name": "name 1/ä", "string": "string 1/ä", "description": "description 1/ä", "status": "status 1/ä"})).await;
+    let sent = client.prompts().partials().delete("partial_slug 1/ä").await;
+    check(&mock, "prompts.partials.delete", sent, "DELETE", "/v1/prompts/partials/partial_slug%201%2F%C3%A4", json!(null)).await;
+    let sent = client.prompts().partials().publish("partial_slug 1/ä", &portkey::PublishPromptPartial::new(1.5_f64)).await;
+    check(&mock, "prompts.partials.publish", sent, "PUT", "/v1/prompts/partials/partial_slug%201%2F%C3%A4/makeDefault", json!({"version": 1.5})).await;
+    let sent = client.prompts().partials().versions().list("partial_slug 1/ä").await;
+    check(&mock, "prompts.partials.versions.list", sent, "GET", "/v1/prompts/partials/partial_slug%201%2F%C3%A4/versions", json!(null)).await;
 }
 
 #[rustfmt::skip]

@@ -2,15 +2,21 @@
 'use strict';
 // Every resource class, and the top-level resources a client attaches (lib/client.js).
 const { AdminUsersInvites, AdminUsers, AdminWorkspacesUsers, AdminWorkspaces, Admin } = require('./admin');
+const { AnalyticsGraphs, AnalyticsSummary, AnalyticsGroups, Analytics } = require('./analytics');
 const { ApiKeys } = require('./api-keys');
 const { AuditLogs } = require('./audit-logs');
+const { Collections } = require('./collections');
 const { ConfigsVersions, Configs } = require('./configs');
+const { Feedback } = require('./feedback');
 const { Guardrails } = require('./guardrails');
 const { IntegrationsModels, IntegrationsWorkspaces, Integrations } = require('./integrations');
+const { Labels } = require('./labels');
+const { LogsExports, Logs } = require('./logs');
 const { McpIntegrationsWorkspaces, McpIntegrationsCapabilities, McpIntegrationsMetadata, McpIntegrations } = require('./mcp-integrations');
 const { McpServersCapabilities, McpServersUserAccess, McpServersConnections, McpServers } = require('./mcp-servers');
 const { ModelPricing } = require('./model-pricing');
 const { PoliciesUsageLimits, PoliciesRateLimits, Policies } = require('./policies');
+const { PromptsVersions, PromptsCompletions, PromptsPartialsVersions, PromptsPartials, Prompts } = require('./prompts');
 const { Providers } = require('./providers');
 const { ScimWorkspaces, Scim } = require('./scim');
 const { SecretReferences } = require('./secret-references');
@@ -23,14 +29,23 @@ const classes = {
   AdminWorkspacesUsers,
   AdminWorkspaces,
   Admin,
+  AnalyticsGraphs,
+  AnalyticsSummary,
+  AnalyticsGroups,
+  Analytics,
   ApiKeys,
   AuditLogs,
+  Collections,
   ConfigsVersions,
   Configs,
+  Feedback,
   Guardrails,
   IntegrationsModels,
   IntegrationsWorkspaces,
   Integrations,
+  Labels,
+  LogsExports,
+  Logs,
   McpIntegrationsWorkspaces,
   McpIntegrationsCapabilities,
   McpIntegrationsMetadata,
@@ -43,6 +58,11 @@ const classes = {
   PoliciesUsageLimits,
   PoliciesRateLimits,
   Policies,
+  PromptsVersions,
+  PromptsCompletions,
+  PromptsPartialsVersions,
+  PromptsPartials,
+  Prompts,
   Providers,
   ScimWorkspaces,
   Scim,
@@ -53,15 +73,21 @@ const classes = {
 /** [property, class]: what `new Portkey()` attaches. */
 const topLevel = [
   ['admin', Admin],
+  ['analytics', Analytics],
   ['apiKeys', ApiKeys],
   ['auditLogs', AuditLogs],
+  ['collections', Collections],
   ['configs', Configs],
+  ['feedback', Feedback],
   ['guardrails', Guardrails],
   ['integrations', Integrations],
+  ['labels', Labels],
+  ['logs', Logs],
   ['mcpIntegrations', McpIntegrations],
   ['mcpServers', McpServers],
   ['modelPricing', ModelPricing],
   ['policies', Policies],
+  ['prompts', Prompts],
   ['providers', Providers],
   ['scim', Scim],
   ['secretReferences', SecretReferences],

@@ -13,9 +13,21 @@ from .admin import (
     AsyncAdminWorkspaces,
     AsyncAdminWorkspacesUsers,
 )
+from .analytics import (
+    Analytics,
+    AnalyticsGraphs,
+    AnalyticsGroups,
+    AnalyticsSummary,
+    AsyncAnalytics,
+    AsyncAnalyticsGraphs,
+    AsyncAnalyticsGroups,
+    AsyncAnalyticsSummary,
+)
 from .api_keys import ApiKeys, AsyncApiKeys
 from .audit_logs import AsyncAuditLogs, AuditLogs
+from .collections import AsyncCollections, Collections
 from .configs import AsyncConfigs, AsyncConfigsVersions, Configs, ConfigsVersions
+from .feedback import AsyncFeedback, Feedback
 from .guardrails import AsyncGuardrails, Guardrails
 from .integrations import (
     AsyncIntegrations,
@@ -25,6 +37,8 @@ from .integrations import (
     IntegrationsModels,
     IntegrationsWorkspaces,
 )
+from .labels import AsyncLabels, Labels
+from .logs import AsyncLogs, AsyncLogsExports, Logs, LogsExports
 from .mcp_integrations import (
     AsyncMcpIntegrations,
     AsyncMcpIntegrationsCapabilities,
@@ -54,6 +68,18 @@ from .policies import (
     PoliciesRateLimits,
     PoliciesUsageLimits,
 )
+from .prompts import (
+    AsyncPrompts,
+    AsyncPromptsCompletions,
+    AsyncPromptsPartials,
+    AsyncPromptsPartialsVersions,
+    AsyncPromptsVersions,
+    Prompts,
+    PromptsCompletions,
+    PromptsPartials,
+    PromptsPartialsVersions,
+    PromptsVersions,
+)
 from .providers import AsyncProviders, Providers
 from .scim import AsyncScim, AsyncScimWorkspaces, Scim, ScimWorkspaces
 from .secret_references import AsyncSecretReferences, SecretReferences
@@ -70,14 +96,26 @@ __all__ = [
     "AsyncAdminWorkspaces",
     "AdminWorkspacesUsers",
     "AsyncAdminWorkspacesUsers",
+    "Analytics",
+    "AsyncAnalytics",
+    "AnalyticsGraphs",
+    "AsyncAnalyticsGraphs",
+    "AnalyticsSummary",
+    "AsyncAnalyticsSummary",
+    "AnalyticsGroups",
+    "AsyncAnalyticsGroups",
     "ApiKeys",
     "AsyncApiKeys",
     "AuditLogs",
     "AsyncAuditLogs",
+    "Collections",
+    "AsyncCollections",
     "Configs",
     "AsyncConfigs",
     "ConfigsVersions",
     "AsyncConfigsVersions",
+    "Feedback",
+    "AsyncFeedback",
     "Guardrails",
     "AsyncGuardrails",
     "Integrations",
@@ -86,6 +124,12 @@ __all__ = [
     "AsyncIntegrationsModels",
     "IntegrationsWorkspaces",
     "AsyncIntegrationsWorkspaces",
+    "Labels",
+    "AsyncLabels",
+    "Logs",
+    "AsyncLogs",
+    "LogsExports",
+    "AsyncLogsExports",
     "McpIntegrations",
     "AsyncMcpIntegrations",
     "McpIntegrationsWorkspaces",
@@ -110,6 +154,16 @@ __all__ = [
     "AsyncPoliciesUsageLimits",
     "PoliciesRateLimits",
     "AsyncPoliciesRateLimits",
+    "Prompts",
+    "AsyncPrompts",
+    "PromptsVersions",
+    "AsyncPromptsVersions",
+    "PromptsCompletions",
+    "AsyncPromptsCompletions",
+    "PromptsPartials",
+    "AsyncPromptsPartials",
+    "PromptsPartialsVersions",
+    "AsyncPromptsPartialsVersions",
     "Providers",
     "AsyncProviders",
     "Scim",

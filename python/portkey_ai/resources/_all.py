@@ -6,15 +6,21 @@ checkers (the clients inherit them) and `_client.py` attaches the instances from
 from __future__ import annotations
 
 from .admin import Admin, AsyncAdmin
+from .analytics import Analytics, AsyncAnalytics
 from .api_keys import ApiKeys, AsyncApiKeys
 from .audit_logs import AsyncAuditLogs, AuditLogs
+from .collections import AsyncCollections, Collections
 from .configs import AsyncConfigs, Configs
+from .feedback import AsyncFeedback, Feedback
 from .guardrails import AsyncGuardrails, Guardrails
 from .integrations import AsyncIntegrations, Integrations
+from .labels import AsyncLabels, Labels
+from .logs import AsyncLogs, Logs
 from .mcp_integrations import AsyncMcpIntegrations, McpIntegrations
 from .mcp_servers import AsyncMcpServers, McpServers
 from .model_pricing import AsyncModelPricing, ModelPricing
 from .policies import AsyncPolicies, Policies
+from .prompts import AsyncPrompts, Prompts
 from .providers import AsyncProviders, Providers
 from .scim import AsyncScim, Scim
 from .secret_references import AsyncSecretReferences, SecretReferences
@@ -33,15 +39,21 @@ class SyncResources:
     """The resources of `Portkey`."""
 
     admin: Admin
+    analytics: Analytics
     api_keys: ApiKeys
     audit_logs: AuditLogs
+    collections: Collections
     configs: Configs
+    feedback: Feedback
     guardrails: Guardrails
     integrations: Integrations
+    labels: Labels
+    logs: Logs
     mcp_integrations: McpIntegrations
     mcp_servers: McpServers
     model_pricing: ModelPricing
     policies: Policies
+    prompts: Prompts
     providers: Providers
     scim: Scim
     secret_references: SecretReferences
@@ -50,15 +62,21 @@ class SyncResources:
 
 SYNC_RESOURCES: Tuple[Tuple[str, Callable[[Portkey], object]], ...] = (
     ("admin", Admin),
+    ("analytics", Analytics),
     ("api_keys", ApiKeys),
     ("audit_logs", AuditLogs),
+    ("collections", Collections),
     ("configs", Configs),
+    ("feedback", Feedback),
     ("guardrails", Guardrails),
     ("integrations", Integrations),
+    ("labels", Labels),
+    ("logs", Logs),
     ("mcp_integrations", McpIntegrations),
     ("mcp_servers", McpServers),
     ("model_pricing", ModelPricing),
     ("policies", Policies),
+    ("prompts", Prompts),
     ("providers", Providers),
     ("scim", Scim),
     ("secret_references", SecretReferences),
@@ -70,15 +88,21 @@ class AsyncResources:
     """The resources of `AsyncPortkey`."""
 
     admin: AsyncAdmin
+    analytics: AsyncAnalytics
     api_keys: AsyncApiKeys
     audit_logs: AsyncAuditLogs
+    collections: AsyncCollections
     configs: AsyncConfigs
+    feedback: AsyncFeedback
     guardrails: AsyncGuardrails
     integrations: AsyncIntegrations
+    labels: AsyncLabels
+    logs: AsyncLogs
     mcp_integrations: AsyncMcpIntegrations
     mcp_servers: AsyncMcpServers
     model_pricing: AsyncModelPricing
     policies: AsyncPolicies
+    prompts: AsyncPrompts
     providers: AsyncProviders
     scim: AsyncScim
     secret_references: AsyncSecretReferences
@@ -87,15 +111,21 @@ class AsyncResources:
 
 ASYNC_RESOURCES: Tuple[Tuple[str, Callable[[AsyncPortkey], object]], ...] = (
     ("admin", AsyncAdmin),
+    ("analytics", AsyncAnalytics),
     ("api_keys", AsyncApiKeys),
     ("audit_logs", AsyncAuditLogs),
+    ("collections", AsyncCollections),
     ("configs", AsyncConfigs),
+    ("feedback", AsyncFeedback),
     ("guardrails", AsyncGuardrails),
     ("integrations", AsyncIntegrations),
+    ("labels", AsyncLabels),
+    ("logs", AsyncLogs),
     ("mcp_integrations", AsyncMcpIntegrations),
     ("mcp_servers", AsyncMcpServers),
     ("model_pricing", AsyncModelPricing),
     ("policies", AsyncPolicies),
+    ("prompts", AsyncPrompts),
     ("providers", AsyncProviders),
     ("scim", AsyncScim),
     ("secret_references", AsyncSecretReferences),

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// One stored object: what the API shows, and what it never shows (secrets).
 #[derive(Debug, Clone, Default)]
@@ -45,6 +46,27 @@ impl Record {
 pub struct Stores {
     collections: BTreeMap<String, Vec<Record>>,
     pub audit: Vec<Record>,
+    /// What hooks need to know about the server rather than its data.
+    pub env: Env,
+}
+
+/// The server's settings and the request's address, for hooks: log exports take
+/// `export_delay` to finish (set once, by `MockState`, and kept across resets) and are
+/// downloaded from `origin` (the `http://host:port` the request being served was sent to,
+/// set by the engine for each request).
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub export_delay: Duration,
+    pub origin: String,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env {
+            export_delay: crate::options::DEFAULT_EXPORT_DELAY,
+            origin: "http://127.0.0.1".into(),
+        }
+    }
 }
 
 impl Stores {

@@ -2,15 +2,21 @@
 //! Every route the mock serves, with its request schemas, one module per resource.
 
 pub mod admin;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit_logs;
+pub mod collections;
 pub mod configs;
+pub mod feedback;
 pub mod guardrails;
 pub mod integrations;
+pub mod labels;
+pub mod logs;
 pub mod mcp_integrations;
 pub mod mcp_servers;
 pub mod model_pricing;
 pub mod policies;
+pub mod prompts;
 pub mod providers;
 pub mod scim;
 pub mod secret_references;
@@ -40,6 +46,27 @@ pub static ROUTES: &[&Route] = &[
     &admin::WORKSPACES_USERS_LIST,
     &admin::WORKSPACES_USERS_UPDATE,
     &admin::WORKSPACES_USERS_DELETE,
+    &analytics::GRAPHS_REQUESTS,
+    &analytics::GRAPHS_COST,
+    &analytics::GRAPHS_LATENCY,
+    &analytics::GRAPHS_TOKENS,
+    &analytics::GRAPHS_USERS,
+    &analytics::GRAPHS_USERS_REQUESTS,
+    &analytics::GRAPHS_ERRORS,
+    &analytics::GRAPHS_ERRORS_RATE,
+    &analytics::GRAPHS_ERRORS_STACKS,
+    &analytics::GRAPHS_ERRORS_STATUS_CODES,
+    &analytics::GRAPHS_REQUESTS_RESCUED,
+    &analytics::GRAPHS_CACHE_HIT_RATE,
+    &analytics::GRAPHS_CACHE_LATENCY,
+    &analytics::GRAPHS_FEEDBACKS,
+    &analytics::GRAPHS_FEEDBACKS_SCORES,
+    &analytics::GRAPHS_FEEDBACKS_WEIGHTED,
+    &analytics::GRAPHS_FEEDBACKS_AI_MODELS,
+    &analytics::SUMMARY_CACHE,
+    &analytics::GROUPS_USERS,
+    &analytics::GROUPS_AI_MODELS,
+    &analytics::GROUPS_METADATA,
     &api_keys::CREATE,
     &api_keys::LIST,
     &api_keys::RETRIEVE,
@@ -47,12 +74,20 @@ pub static ROUTES: &[&Route] = &[
     &api_keys::DELETE,
     &api_keys::ROTATE,
     &audit_logs::LIST,
+    &collections::CREATE,
+    &collections::LIST,
+    &collections::RETRIEVE,
+    &collections::UPDATE,
+    &collections::DELETE,
     &configs::CREATE,
     &configs::RETRIEVE,
     &configs::LIST,
     &configs::UPDATE,
     &configs::DELETE,
     &configs::VERSIONS_LIST,
+    &feedback::CREATE,
+    &feedback::BULK_CREATE,
+    &feedback::UPDATE,
     &guardrails::CREATE,
     &guardrails::LIST,
     &guardrails::RETRIEVE,
@@ -68,6 +103,20 @@ pub static ROUTES: &[&Route] = &[
     &integrations::MODELS_DELETE,
     &integrations::WORKSPACES_LIST,
     &integrations::WORKSPACES_UPDATE,
+    &labels::CREATE,
+    &labels::LIST,
+    &labels::RETRIEVE,
+    &labels::UPDATE,
+    &labels::DELETE,
+    &logs::CREATE,
+    &logs::RETRIEVE,
+    &logs::EXPORTS_CREATE,
+    &logs::EXPORTS_RETRIEVE,
+    &logs::EXPORTS_LIST,
+    &logs::EXPORTS_UPDATE,
+    &logs::EXPORTS_START,
+    &logs::EXPORTS_CANCEL,
+    &logs::EXPORTS_DOWNLOAD,
     &mcp_integrations::CREATE,
     &mcp_integrations::LIST,
     &mcp_integrations::RETRIEVE,
@@ -103,6 +152,24 @@ pub static ROUTES: &[&Route] = &[
     &policies::RATE_LIMITS_RETRIEVE,
     &policies::RATE_LIMITS_UPDATE,
     &policies::RATE_LIMITS_DELETE,
+    &prompts::CREATE,
+    &prompts::LIST,
+    &prompts::RETRIEVE,
+    &prompts::UPDATE,
+    &prompts::DELETE,
+    &prompts::PUBLISH,
+    &prompts::VERSIONS_LIST,
+    &prompts::VERSIONS_RETRIEVE,
+    &prompts::VERSIONS_UPDATE,
+    &prompts::RENDER,
+    &prompts::COMPLETIONS_CREATE,
+    &prompts::PARTIALS_CREATE,
+    &prompts::PARTIALS_LIST,
+    &prompts::PARTIALS_RETRIEVE,
+    &prompts::PARTIALS_UPDATE,
+    &prompts::PARTIALS_DELETE,
+    &prompts::PARTIALS_PUBLISH,
+    &prompts::PARTIALS_VERSIONS_LIST,
     &providers::CREATE,
     &providers::LIST,
     &providers::RETRIEVE,

@@ -20,6 +20,231 @@ pub const CONDITION: Schema = Schema::Object(&[
     },
 ]);
 
+/// The spec's `CustomLog`.
+pub const CUSTOM_LOG: Schema = Schema::Object(&[
+    Field {
+        name: "request",
+        required: true,
+        schema: Schema::Object(&[
+            Field {
+                name: "url",
+                required: true,
+                schema: Schema::String,
+            },
+            Field {
+                name: "body",
+                required: true,
+                schema: Schema::Object(&[]),
+            },
+            Field {
+                name: "method",
+                required: false,
+                schema: Schema::String,
+            },
+            Field {
+                name: "headers",
+                required: false,
+                schema: Schema::Object(&[]),
+            },
+        ]),
+    },
+    Field {
+        name: "response",
+        required: true,
+        schema: Schema::Object(&[
+            Field {
+                name: "body",
+                required: true,
+                schema: Schema::Object(&[]),
+            },
+            Field {
+                name: "status",
+                required: false,
+                schema: Schema::Integer { min: None, max: None },
+            },
+            Field {
+                name: "headers",
+                required: false,
+                schema: Schema::Object(&[]),
+            },
+            Field {
+                name: "response_time",
+                required: false,
+                schema: Schema::Integer { min: None, max: None },
+            },
+        ]),
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        schema: Schema::Object(&[
+            Field {
+                name: "trace_id",
+                required: false,
+                schema: Schema::String,
+            },
+            Field {
+                name: "span_id",
+                required: false,
+                schema: Schema::String,
+            },
+            Field {
+                name: "span_name",
+                required: false,
+                schema: Schema::String,
+            },
+            Field {
+                name: "additionalProperties",
+                required: false,
+                schema: Schema::String,
+            },
+        ]),
+    },
+]);
+
+/// The spec's `FeedbackRequest`.
+pub const FEEDBACK_REQUEST: Schema = Schema::Object(&[
+    Field {
+        name: "trace_id",
+        required: true,
+        schema: Schema::String,
+    },
+    Field {
+        name: "value",
+        required: true,
+        schema: Schema::Integer { min: Some(-10), max: Some(10) },
+    },
+    Field {
+        name: "weight",
+        required: false,
+        schema: Schema::Number { min: Some(0.0), max: Some(1.0) },
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        schema: Schema::Object(&[]),
+    },
+]);
+
+/// The spec's `GenerationsFilterSchema`.
+pub const GENERATIONS_FILTER_SCHEMA: Schema = Schema::Object(&[
+    Field {
+        name: "time_of_generation_min",
+        required: false,
+        schema: Schema::DateTime,
+    },
+    Field {
+        name: "time_of_generation_max",
+        required: false,
+        schema: Schema::DateTime,
+    },
+    Field {
+        name: "total_units_min",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "total_units_max",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "cost_min",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+    Field {
+        name: "cost_max",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+    Field {
+        name: "ai_model",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "prompt_token_min",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "prompt_token_max",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "completion_token_min",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "completion_token_max",
+        required: false,
+        schema: Schema::Integer { min: None, max: None },
+    },
+    Field {
+        name: "status_code",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        schema: Schema::Object(&[]),
+    },
+    Field {
+        name: "ai_org_model",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "weighted_feedback_min",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+    Field {
+        name: "weighted_feedback_max",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+    Field {
+        name: "virtual_keys",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "trace_id",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "configs",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "workspace_slug",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "prompt_slug",
+        required: false,
+        schema: Schema::String,
+    },
+    Field {
+        name: "page_size",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+    Field {
+        name: "current_page",
+        required: false,
+        schema: Schema::Number { min: None, max: None },
+    },
+]);
+
 /// The spec's `GlobalWorkspaceAccess`.
 pub const GLOBAL_WORKSPACE_ACCESS: Schema = Schema::Object(&[
     Field {
@@ -50,6 +275,30 @@ pub const GROUP_BY: Schema = Schema::Object(&[
 
 /// The spec's `InviteRole`.
 pub const INVITE_ROLE: Schema = Schema::Enum(&["admin", "member"]);
+
+/// The spec's `LogExportsRequestedData`.
+pub const LOG_EXPORTS_REQUESTED_DATA: Schema = Schema::Array(&Schema::Enum(&[
+    "id",
+    "trace_id",
+    "created_at",
+    "request",
+    "response",
+    "is_success",
+    "ai_org",
+    "ai_model",
+    "req_units",
+    "res_units",
+    "total_units",
+    "request_url",
+    "cost",
+    "cost_currency",
+    "response_time",
+    "response_status_code",
+    "mode",
+    "config",
+    "prompt_slug",
+    "metadata",
+]));
 
 /// The spec's `RateLimits`.
 pub const RATE_LIMITS: Schema = Schema::Object(&[

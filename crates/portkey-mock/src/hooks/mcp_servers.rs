@@ -401,6 +401,7 @@ mod tests {
                 query: query.as_object().cloned().unwrap_or_default(),
                 body: Map::new(),
             },
+            sse: None,
         };
         super::super::find(ctx.route.hook.unwrap()).unwrap()(&mut ctx).unwrap()
     }

@@ -2,18 +2,27 @@
 //! route with a hook is served by it instead of its generic action; hooks reuse the generic
 //! pieces (src/engine/generic.rs) and add what the API does beyond plain storage.
 
+mod analytics;
 mod api_keys;
 mod audit_logs;
+mod collections;
 mod configs;
+mod exports;
+mod feedback;
 mod guardrails;
 mod integrations;
 mod invites;
+mod labels;
+pub mod logs;
 mod mcp_integrations;
 mod mcp_servers;
 mod members;
 mod model_pricing;
+mod partials;
 mod policies;
+mod prompts;
 mod providers;
+mod render;
 mod scim;
 mod secret_references;
 mod users;
@@ -130,7 +139,49 @@ const HOOKS: &[(&str, Hook)] = &[
         "mcp_server_connections_delete",
         mcp_servers::connections_delete,
     ),
+    ("analytics_graph", analytics::graph),
+    ("analytics_group", analytics::group),
+    ("analytics_summary", analytics::summary),
+    ("log_create", logs::create),
+    ("log_retrieve", logs::retrieve),
+    ("feedback_create", feedback::create),
+    ("feedback_update", feedback::update),
+    ("export_create", exports::create),
+    ("export_retrieve", exports::retrieve),
+    ("export_list", exports::list),
+    ("export_update", exports::update),
+    ("export_start", exports::start),
+    ("export_cancel", exports::cancel),
+    ("export_download", exports::download),
+    ("prompt_create", prompts::create),
+    ("prompt_list", prompts::list),
+    ("prompt_retrieve", prompts::retrieve),
+    ("prompt_update", prompts::update),
+    ("prompt_publish", prompts::publish),
+    ("prompt_versions_list", prompts::versions_list),
+    ("prompt_version_retrieve", prompts::version_retrieve),
+    ("prompt_version_update", prompts::version_update),
+    ("prompt_render", render::render),
+    ("prompt_completion", render::completion),
+    ("partial_create", partials::create),
+    ("partial_list", partials::list),
+    ("partial_retrieve", partials::retrieve),
+    ("partial_update", partials::update),
+    ("partial_publish", partials::publish),
+    ("partial_versions_list", partials::versions_list),
+    ("label_create", labels::create),
+    ("label_list", labels::list),
+    ("label_update", labels::update),
+    ("collection_create", collections::create),
+    ("collection_list", collections::list),
+    ("collection_retrieve", collections::retrieve),
+    ("collection_delete", collections::delete),
 ];
+
+/// A finished log export's file (`GET /__mock/exports/{id}.jsonl`).
+pub fn export_file(stores: &mut Stores, id: &str) -> Option<String> {
+    exports::file(stores, id)
+}
 
 pub fn find(name: &str) -> Option<Hook> {
     HOOKS
@@ -147,6 +198,8 @@ pub fn after_write(stores: &mut Stores) {
     members::sync(stores);
     configs::sync(stores);
     scim::sync(stores);
+    prompts::sync(stores);
+    partials::sync(stores);
 }
 
 /// Store names the hooks share (the overlay's `mock.store`).
@@ -164,6 +217,16 @@ pub mod stores {
     pub const PROVIDERS: &str = "providers";
     pub const USAGE_LIMIT_POLICIES: &str = "usage_limit_policies";
     pub const SCIM_WORKSPACES: &str = "scim_workspaces";
+    pub const PROMPTS: &str = "prompts";
+    /// Kept by the prompt hooks; no route stores into it directly.
+    pub const PROMPT_VERSIONS: &str = "prompt_versions";
+    pub const PROMPT_PARTIALS: &str = "prompt_partials";
+    /// Kept by the partial hooks; no route stores into it directly.
+    pub const PROMPT_PARTIAL_VERSIONS: &str = "prompt_partial_versions";
+    pub const LABELS: &str = "labels";
+    pub const COLLECTIONS: &str = "collections";
+    pub const LOGS: &str = super::logs::LOGS;
+    pub const FEEDBACK: &str = super::feedback::FEEDBACK;
 }
 
 /// A fixture object of `store` as stored, with that store's defaults.
@@ -180,6 +243,12 @@ pub fn from_fixture(
         stores::WORKSPACES => workspaces::from_fixture(fields),
         stores::CONFIGS => configs::from_fixture(stores, fields),
         stores::USAGE_LIMIT_POLICIES => policies::usage_limit_from_fixture(fields),
+        stores::COLLECTIONS => collections::from_fixture(fields),
+        stores::LABELS => labels::from_fixture(fields),
+        stores::PROMPTS => prompts::from_fixture(stores, fields),
+        stores::PROMPT_PARTIALS => partials::from_fixture(stores, fields),
+        stores::LOGS => logs::from_fixture(fields),
+        stores::FEEDBACK => feedback::from_fixture(fields),
         _ => Ok(Record::new(fields)),
     }
 }

@@ -147,6 +147,7 @@ mod tests {
             route: &WORKSPACES_LIST,
             stores,
             input,
+            sse: None,
         };
         let page = list(&mut ctx).unwrap();
         page["data"]

@@ -26,6 +26,8 @@ pub const USERS_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a user of the organisation.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the organisation's users, one page at a time, with the total count.
@@ -77,6 +79,8 @@ pub const USERS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the organisation's users, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Change a user's organisation role.
@@ -110,6 +114,8 @@ pub const USERS_UPDATE: Operation = Operation {
     extra_body: false,
     summary: "Change a user's organisation role.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Remove a user from the organisation.
@@ -134,6 +140,8 @@ pub const USERS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Remove a user from the organisation.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Invite someone to the organisation; the answer holds the invite link.
@@ -191,6 +199,8 @@ pub const USERS_INVITES_CREATE: Operation = Operation {
     extra_body: false,
     summary: "Invite someone to the organisation; the answer holds the invite link.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve an invite and its status.
@@ -215,6 +225,8 @@ pub const USERS_INVITES_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve an invite and its status.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List invites, one page at a time, with the total count.
@@ -275,6 +287,8 @@ pub const USERS_INVITES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List invites, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Withdraw an invite.
@@ -299,6 +313,8 @@ pub const USERS_INVITES_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Withdraw an invite.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Send a pending invite again; the answer holds its link.
@@ -323,6 +339,8 @@ pub const USERS_INVITES_RESEND: Operation = Operation {
     extra_body: false,
     summary: "Send a pending invite again; the answer holds its link.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Create a workspace.
@@ -398,6 +416,8 @@ pub const WORKSPACES_CREATE: Operation = Operation {
     extra_body: false,
     summary: "Create a workspace.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a workspace with its members.
@@ -422,6 +442,8 @@ pub const WORKSPACES_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a workspace with its members.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List workspaces, one page at a time, with the total count.
@@ -482,6 +504,8 @@ pub const WORKSPACES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List workspaces, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update a workspace's name, description, defaults or limits.
@@ -572,6 +596,8 @@ pub const WORKSPACES_UPDATE: Operation = Operation {
     extra_body: false,
     summary: "Update a workspace's name, description, defaults or limits.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a workspace.
@@ -596,6 +622,8 @@ pub const WORKSPACES_DELETE: Operation = Operation {
     extra_body: true,
     summary: "Delete a workspace.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Add existing users to a workspace, each with a role.
@@ -640,6 +668,8 @@ pub const WORKSPACES_USERS_CREATE: Operation = Operation {
     extra_body: false,
     summary: "Add existing users to a workspace, each with a role.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a user's membership of a workspace.
@@ -673,6 +703,8 @@ pub const WORKSPACES_USERS_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a user's membership of a workspace.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List a workspace's members, one page at a time, with the total count.
@@ -735,6 +767,8 @@ pub const WORKSPACES_USERS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List a workspace's members, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Change a member's workspace role.
@@ -777,6 +811,8 @@ pub const WORKSPACES_USERS_UPDATE: Operation = Operation {
     extra_body: false,
     summary: "Change a member's workspace role.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Remove a member from a workspace.
@@ -810,4 +846,6 @@ pub const WORKSPACES_USERS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Remove a member from a workspace.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -197,6 +197,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create an API key. The answer holds the full secret, shown only this once.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List API keys, one page at a time, with the total count.
@@ -241,6 +243,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List API keys, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve an API key; its secret is shown masked.
@@ -265,6 +269,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve an API key; its secret is shown masked.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update an API key's name, limits, scopes, defaults, expiry or rotation policy.
@@ -427,6 +433,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Update an API key's name, limits, scopes, defaults, expiry or rotation policy.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete an API key.
@@ -451,6 +459,8 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete an API key.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Rotate an API key: a new secret, the old one valid for a transition period.
@@ -484,4 +494,6 @@ pub const ROTATE: Operation = Operation {
     extra_body: false,
     summary: "Rotate an API key: a new secret, the old one valid for a transition period.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -160,4 +160,6 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List the audit log's records in a time range.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

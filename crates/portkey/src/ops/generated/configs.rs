@@ -52,6 +52,8 @@ pub const CREATE: Operation = Operation {
     extra_body: false,
     summary: "Create a config.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a config with its settings.
@@ -76,6 +78,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a config with its settings.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List configs.
@@ -101,6 +105,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List configs.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update a config; every update makes a new version.
@@ -158,6 +164,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: false,
     summary: "Update a config; every update makes a new version.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a config.
@@ -182,6 +190,8 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a config.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List a config's versions.
@@ -206,4 +216,6 @@ pub const VERSIONS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List a config's versions.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

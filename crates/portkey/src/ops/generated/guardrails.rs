@@ -63,6 +63,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create a guardrail from its checks and actions.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List guardrails, one page at a time, with the total count.
@@ -114,6 +116,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List guardrails, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a guardrail with its checks and actions.
@@ -138,6 +142,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a guardrail with its checks and actions.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Change a guardrail's name, checks or actions; the answer holds its new version.
@@ -191,6 +197,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Change a guardrail's name, checks or actions; the answer holds its new version.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a guardrail.
@@ -215,4 +223,6 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a guardrail.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

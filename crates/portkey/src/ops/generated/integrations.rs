@@ -118,6 +118,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create an integration. The answer holds its id and slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List integrations with the total count.
@@ -169,6 +171,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List integrations with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve an integration; its key is only shown masked.
@@ -193,6 +197,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve an integration; its key is only shown masked.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update an integration.
@@ -273,6 +279,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Update an integration.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete an integration and the providers made from it.
@@ -297,6 +305,8 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete an integration and the providers made from it.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the models an integration allows, with their settings.
@@ -321,6 +331,8 @@ pub const MODELS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the models an integration allows, with their settings.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Enable, disable, add or price models of an integration.
@@ -364,6 +376,8 @@ pub const MODELS_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Enable, disable, add or price models of an integration.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Remove custom models from an integration.
@@ -397,6 +411,8 @@ pub const MODELS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Remove custom models from an integration.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the workspaces that may use an integration, with their limits.
@@ -421,6 +437,8 @@ pub const WORKSPACES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the workspaces that may use an integration, with their limits.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Grant or withdraw workspaces' access to an integration, with their limits.
@@ -490,4 +508,6 @@ pub const WORKSPACES_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Grant or withdraw workspaces' access to an integration, with their limits.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

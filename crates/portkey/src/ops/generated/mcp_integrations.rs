@@ -118,6 +118,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Register an MCP server as an integration; answers its id and slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List MCP integrations, one page at a time, with the total count.
@@ -187,6 +189,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List MCP integrations, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve an MCP integration by id or slug.
@@ -211,6 +215,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve an MCP integration by id or slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update an MCP integration.
@@ -309,6 +315,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Update an MCP integration.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete an MCP integration, with the MCP servers made from it.
@@ -333,6 +341,8 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete an MCP integration, with the MCP servers made from it.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the workspaces the integration is enabled or disabled in.
@@ -366,6 +376,8 @@ pub const WORKSPACES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the workspaces the integration is enabled or disabled in.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Enable or disable the integration in workspaces.
@@ -434,6 +446,8 @@ pub const WORKSPACES_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Enable or disable the integration in workspaces.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the integration's tools, prompts and resources, with counts per type.
@@ -485,6 +499,8 @@ pub const CAPABILITIES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the integration's tools, prompts and resources, with counts per type.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Enable or disable the integration's capabilities.
@@ -534,6 +550,8 @@ pub const CAPABILITIES_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Enable or disable the integration's capabilities.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve what the integration's MCP server reported at the last sync.
@@ -558,4 +576,6 @@ pub const METADATA_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve what the integration's MCP server reported at the last sync.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

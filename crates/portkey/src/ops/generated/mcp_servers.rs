@@ -61,6 +61,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Make an MCP server from an MCP integration; answers its id and slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List MCP servers, one page at a time, with the total count.
@@ -121,6 +123,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List MCP servers, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve an MCP server by id or slug.
@@ -145,6 +149,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve an MCP server by id or slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Rename or redescribe an MCP server.
@@ -187,6 +193,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Rename or redescribe an MCP server.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete an MCP server, with its capability settings, user access and connections.
@@ -211,6 +219,8 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete an MCP server, with its capability settings, user access and connections.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Check that the server's integration URL answers.
@@ -235,6 +245,8 @@ pub const TEST: Operation = Operation {
     extra_body: false,
     summary: "Check that the server's integration URL answers.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the server's tools, prompts and resources, with counts per type.
@@ -286,6 +298,8 @@ pub const CAPABILITIES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the server's tools, prompts and resources, with counts per type.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Enable or disable the server's capabilities.
@@ -335,6 +349,8 @@ pub const CAPABILITIES_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Enable or disable the server's capabilities.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List whether each user may use the server, with the server's default.
@@ -386,6 +402,8 @@ pub const USER_ACCESS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List whether each user may use the server, with the server's default.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Allow or deny users the server, or change its default.
@@ -439,6 +457,8 @@ pub const USER_ACCESS_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Allow or deny users the server, or change its default.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the users' connections to the server, one page at a time.
@@ -499,6 +519,8 @@ pub const CONNECTIONS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the users' connections to the server, one page at a time.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Disconnect a user from the server.
@@ -541,4 +563,6 @@ pub const CONNECTIONS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Disconnect a user from the server.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -34,4 +34,6 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a model's prices (USD cents per token or unit).",
     base: Base::Origin,
+    stream: None,
+    helper: None,
 };

@@ -100,6 +100,8 @@ pub const USAGE_LIMITS_CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create a usage-limit policy (a cost or token budget per group of requests).",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List usage-limit policies, one page at a time, with the total count.
@@ -160,6 +162,8 @@ pub const USAGE_LIMITS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List usage-limit policies, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a usage-limit policy, optionally with its usage per entity.
@@ -202,6 +206,8 @@ pub const USAGE_LIMITS_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a usage-limit policy, optionally with its usage per entity.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Change a usage-limit policy, or zero one entity's usage.
@@ -273,6 +279,8 @@ pub const USAGE_LIMITS_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Change a usage-limit policy, or zero one entity's usage.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a usage-limit policy.
@@ -297,6 +305,8 @@ pub const USAGE_LIMITS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a usage-limit policy.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List the entities a usage-limit policy tracks, with their usage.
@@ -357,6 +367,8 @@ pub const USAGE_LIMITS_ENTITIES: Operation = Operation {
     extra_body: false,
     summary: "List the entities a usage-limit policy tracks, with their usage.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Zero one entity's usage under a usage-limit policy.
@@ -390,6 +402,8 @@ pub const USAGE_LIMITS_RESET: Operation = Operation {
     extra_body: false,
     summary: "Zero one entity's usage under a usage-limit policy.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Create a rate-limit policy (requests or tokens per minute, hour or day).
@@ -478,6 +492,8 @@ pub const RATE_LIMITS_CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create a rate-limit policy (requests or tokens per minute, hour or day).",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List rate-limit policies, one page at a time, with the total count.
@@ -547,6 +563,8 @@ pub const RATE_LIMITS_LIST: Operation = Operation {
     extra_body: false,
     summary: "List rate-limit policies, one page at a time, with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a rate-limit policy.
@@ -580,6 +598,8 @@ pub const RATE_LIMITS_RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a rate-limit policy.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Change a rate-limit policy's name, unit or value.
@@ -632,6 +652,8 @@ pub const RATE_LIMITS_UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Change a rate-limit policy's name, unit or value.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a rate-limit policy.
@@ -656,4 +678,6 @@ pub const RATE_LIMITS_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a rate-limit policy.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -89,6 +89,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create a provider on an existing integration. The answer holds its id and slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List providers with the total count.
@@ -131,6 +133,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List providers with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a provider.
@@ -164,6 +168,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a provider.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update a provider.
@@ -251,6 +257,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Update a provider.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a provider.
@@ -284,4 +292,6 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a provider.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

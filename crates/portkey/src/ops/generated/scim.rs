@@ -43,6 +43,8 @@ pub const WORKSPACES_LIST: Operation = Operation {
     extra_body: false,
     summary: "List the SCIM group to workspace mappings.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Map a SCIM group (existing, or new by name) to a workspace with a role.
@@ -94,6 +96,8 @@ pub const WORKSPACES_CREATE: Operation = Operation {
     extra_body: true,
     summary: "Map a SCIM group (existing, or new by name) to a workspace with a role.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Remove a SCIM group to workspace mapping.
@@ -118,4 +122,6 @@ pub const WORKSPACES_DELETE: Operation = Operation {
     extra_body: false,
     summary: "Remove a SCIM group to workspace mapping.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -117,6 +117,8 @@ pub const CREATE: Operation = Operation {
     extra_body: false,
     summary: "Create a secret reference. The answer holds its id and slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List secret references with the total count.
@@ -177,6 +179,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List secret references with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a secret reference; its credentials are only shown masked.
@@ -201,6 +205,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a secret reference; its credentials are only shown masked.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update a secret reference.
@@ -297,6 +303,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: false,
     summary: "Update a secret reference.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a secret reference that no integration or virtual key uses.
@@ -321,4 +329,6 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a secret reference that no integration or virtual key uses.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

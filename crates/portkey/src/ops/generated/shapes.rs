@@ -20,6 +20,231 @@ pub const CONDITION: Shape = Shape::Object(&[
     },
 ]);
 
+/// The spec's `CustomLog`.
+pub const CUSTOM_LOG: Shape = Shape::Object(&[
+    Field {
+        name: "request",
+        required: true,
+        shape: Shape::Object(&[
+            Field {
+                name: "url",
+                required: true,
+                shape: Shape::String,
+            },
+            Field {
+                name: "body",
+                required: true,
+                shape: Shape::Object(&[]),
+            },
+            Field {
+                name: "method",
+                required: false,
+                shape: Shape::String,
+            },
+            Field {
+                name: "headers",
+                required: false,
+                shape: Shape::Object(&[]),
+            },
+        ]),
+    },
+    Field {
+        name: "response",
+        required: true,
+        shape: Shape::Object(&[
+            Field {
+                name: "body",
+                required: true,
+                shape: Shape::Object(&[]),
+            },
+            Field {
+                name: "status",
+                required: false,
+                shape: Shape::Integer { min: None, max: None },
+            },
+            Field {
+                name: "headers",
+                required: false,
+                shape: Shape::Object(&[]),
+            },
+            Field {
+                name: "response_time",
+                required: false,
+                shape: Shape::Integer { min: None, max: None },
+            },
+        ]),
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        shape: Shape::Object(&[
+            Field {
+                name: "trace_id",
+                required: false,
+                shape: Shape::String,
+            },
+            Field {
+                name: "span_id",
+                required: false,
+                shape: Shape::String,
+            },
+            Field {
+                name: "span_name",
+                required: false,
+                shape: Shape::String,
+            },
+            Field {
+                name: "additionalProperties",
+                required: false,
+                shape: Shape::String,
+            },
+        ]),
+    },
+]);
+
+/// The spec's `FeedbackRequest`.
+pub const FEEDBACK_REQUEST: Shape = Shape::Object(&[
+    Field {
+        name: "trace_id",
+        required: true,
+        shape: Shape::String,
+    },
+    Field {
+        name: "value",
+        required: true,
+        shape: Shape::Integer { min: Some(-10), max: Some(10) },
+    },
+    Field {
+        name: "weight",
+        required: false,
+        shape: Shape::Number { min: Some(0.0), max: Some(1.0) },
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        shape: Shape::Object(&[]),
+    },
+]);
+
+/// The spec's `GenerationsFilterSchema`.
+pub const GENERATIONS_FILTER_SCHEMA: Shape = Shape::Object(&[
+    Field {
+        name: "time_of_generation_min",
+        required: false,
+        shape: Shape::DateTime,
+    },
+    Field {
+        name: "time_of_generation_max",
+        required: false,
+        shape: Shape::DateTime,
+    },
+    Field {
+        name: "total_units_min",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "total_units_max",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "cost_min",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+    Field {
+        name: "cost_max",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+    Field {
+        name: "ai_model",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "prompt_token_min",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "prompt_token_max",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "completion_token_min",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "completion_token_max",
+        required: false,
+        shape: Shape::Integer { min: None, max: None },
+    },
+    Field {
+        name: "status_code",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "metadata",
+        required: false,
+        shape: Shape::Object(&[]),
+    },
+    Field {
+        name: "ai_org_model",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "weighted_feedback_min",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+    Field {
+        name: "weighted_feedback_max",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+    Field {
+        name: "virtual_keys",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "trace_id",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "configs",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "workspace_slug",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "prompt_slug",
+        required: false,
+        shape: Shape::String,
+    },
+    Field {
+        name: "page_size",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+    Field {
+        name: "current_page",
+        required: false,
+        shape: Shape::Number { min: None, max: None },
+    },
+]);
+
 /// The spec's `GlobalWorkspaceAccess`.
 pub const GLOBAL_WORKSPACE_ACCESS: Shape = Shape::Object(&[
     Field {
@@ -50,6 +275,30 @@ pub const GROUP_BY: Shape = Shape::Object(&[
 
 /// The spec's `InviteRole`.
 pub const INVITE_ROLE: Shape = Shape::Enum(&["admin", "member"]);
+
+/// The spec's `LogExportsRequestedData`.
+pub const LOG_EXPORTS_REQUESTED_DATA: Shape = Shape::Array(&Shape::Enum(&[
+    "id",
+    "trace_id",
+    "created_at",
+    "request",
+    "response",
+    "is_success",
+    "ai_org",
+    "ai_model",
+    "req_units",
+    "res_units",
+    "total_units",
+    "request_url",
+    "cost",
+    "cost_currency",
+    "response_time",
+    "response_status_code",
+    "mode",
+    "config",
+    "prompt_slug",
+    "metadata",
+]));
 
 /// The spec's `RateLimits`.
 pub const RATE_LIMITS: Shape = Shape::Object(&[

@@ -187,6 +187,8 @@ pub const CREATE: Operation = Operation {
     extra_body: true,
     summary: "Create a virtual key. The answer holds its slug.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// List virtual keys with the total count.
@@ -232,6 +234,8 @@ pub const LIST: Operation = Operation {
     extra_body: false,
     summary: "List virtual keys with the total count.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Retrieve a virtual key.
@@ -256,6 +260,8 @@ pub const RETRIEVE: Operation = Operation {
     extra_body: false,
     summary: "Retrieve a virtual key.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Update a virtual key.
@@ -355,6 +361,8 @@ pub const UPDATE: Operation = Operation {
     extra_body: true,
     summary: "Update a virtual key.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };
 
 /// Delete a virtual key.
@@ -379,4 +387,6 @@ pub const DELETE: Operation = Operation {
     extra_body: false,
     summary: "Delete a virtual key.",
     base: Base::BaseUrl,
+    stream: None,
+    helper: None,
 };

@@ -2,30 +2,42 @@
 //! The request builders and resource handles, one module per overlay file; all re-exported here.
 
 mod admin;
+mod analytics;
 mod api_keys;
 mod audit_logs;
+mod collections;
 mod configs;
+mod feedback;
 mod guardrails;
 mod integrations;
+mod labels;
+mod logs;
 mod mcp_integrations;
 mod mcp_servers;
 mod model_pricing;
 mod policies;
+mod prompts;
 mod providers;
 mod scim;
 mod secret_references;
 mod virtual_keys;
 
 pub use admin::*;
+pub use analytics::*;
 pub use api_keys::*;
 pub use audit_logs::*;
+pub use collections::*;
 pub use configs::*;
+pub use feedback::*;
 pub use guardrails::*;
 pub use integrations::*;
+pub use labels::*;
+pub use logs::*;
 pub use mcp_integrations::*;
 pub use mcp_servers::*;
 pub use model_pricing::*;
 pub use policies::*;
+pub use prompts::*;
 pub use providers::*;
 pub use scim::*;
 pub use secret_references::*;
