@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make demo: start the local control plane with the example fixtures and run the quickstart in
-# Rust, Python and Node against it, printing what each gets.
+# Rust, Python and Node against it, then the docs' snippets of each area, printing what each gets.
+# `--demo-data` adds a week of traffic (logs and feedback) for the analytics chart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=$(mktemp)
-./target/release/portkey-mock --port 0 --fixtures examples/fixtures.json >"$out" &
+./target/release/portkey-mock --port 0 --fixtures examples/fixtures.json --demo-data >"$out" &
 mock=$!
 trap 'kill $mock 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do
@@ -36,3 +37,16 @@ echo; echo "== Python, integrations and providers as the Portkey docs show them 
 reset; python/.venv/bin/python python/examples/integrations.py
 echo; echo "== Node, integrations and providers as the Portkey docs show them (node/examples/integrations.mjs)"
 reset; node node/examples/integrations.mjs
+
+echo; echo "== Python, prompts as the Portkey docs show them, with a streamed completion (python/examples/prompts.py)"
+reset; python/.venv/bin/python python/examples/prompts.py
+echo; echo "== Node, prompts as the Portkey docs show them, with a streamed completion (node/examples/prompts.mjs)"
+reset; node node/examples/prompts.mjs
+
+echo; echo "== Python, logs and feedback as the Portkey docs show them (python/examples/logs.py)"
+reset; python/.venv/bin/python python/examples/logs.py
+echo; echo "== Node, logs and feedback as the Portkey docs show them (node/examples/logs.mjs)"
+reset; node node/examples/logs.mjs
+
+echo; echo "== Python, cost per day from the analytics API, over the demo week (python/examples/analytics.py)"
+reset; python/.venv/bin/python python/examples/analytics.py --text
