@@ -2,7 +2,7 @@
 //
 // node official_node.mjs --base-url http://127.0.0.1:18080/v1 --calls 3000 \
 //     --concurrency 16 --per-caller 300 [--sdk-dir bench/.scratch/official-node]
-// -> {"sequential_us": ..., "concurrent16_us": ...}
+// -> {"sequential_us": ..., "concurrent16_us": ...}   (--list N adds list1000_ms; --sequential-only)
 //
 // The official package has the same npm name as ours, so it is loaded from the scratch
 // project (--sdk-dir) explicitly rather than by bare-name resolution from this file.
@@ -21,6 +21,8 @@ const { values: a } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'per-caller': { type: 'string', default: '300' },
     warmup: { type: 'string', default: '200' },
+    list: { type: 'string', default: '0' },
+    'sequential-only': { type: 'boolean', default: false },
     'sdk-dir': { type: 'string', default: path.join(here, '.scratch', 'official-node') },
   },
 });
@@ -39,6 +41,10 @@ for (let i = 0; i < warmup; i++) await portkey.apiKeys.retrieve({ id: 'x' });
 let start = performance.now();
 for (let i = 0; i < calls; i++) await portkey.apiKeys.retrieve({ id: 'x' });
 const sequentialUs = ((performance.now() - start) * 1000) / calls;
+if (a['sequential-only']) {
+  console.log(JSON.stringify({ sequential_us: sequentialUs }));
+  process.exit(0);
+}
 
 // N async callers on one client, each awaiting its calls in turn.
 const caller = async () => {
@@ -48,4 +54,16 @@ start = performance.now();
 await Promise.all(Array.from({ length: concurrency }, caller));
 const concurrentUs = ((performance.now() - start) * 1000) / (concurrency * perCaller);
 
-console.log(JSON.stringify({ sequential_us: sequentialUs, [`concurrent${concurrency}_us`]: concurrentUs }));
+const result = { sequential_us: sequentialUs, [`concurrent${concurrency}_us`]: concurrentUs };
+if (Number(a.list) > 0) {
+  // A list of 1,000 keys, each item's name read.
+  const times = [];
+  for (let i = 0; i < Number(a.list); i++) {
+    start = performance.now();
+    for (const key of (await portkey.apiKeys.list()).data ?? []) void key.name;
+    times.push(performance.now() - start);
+  }
+  times.sort((x, y) => x - y);
+  result.list1000_ms = times[times.length >> 1];
+}
+console.log(JSON.stringify(result));

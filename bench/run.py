@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
-"""`make bench`: per-call time of `api_keys.retrieve` for every contender, in one run.
+"""`make bench`: what each client costs per call, side by side, in one run.
 
-Against the nginx stand-in of ../shared/bench (see bench/README.md): the raw HTTP floor (wrk),
-the Rust core, our Python and Node packages, and the official SDKs (PyPI portkey-ai==2.3.4,
-npm portkey-ai@3.1.0, installed once into bench/.scratch). Contenders run one after another,
-never in parallel, and each prints one JSON line:
-    {"sequential_us": float, "concurrent16_us": float}
-Stdlib only. Exits non-zero when a contender could not run or a target is missed.
+Against the nginx stand-in of ../shared/bench (see bench/README.md). Contenders, one after
+another, never in parallel: the raw HTTP floor (wrk), the "no SDK at all" stdlib clients of each
+language (bench/raw_python.py, bench/raw_node.mjs), the Rust core, our Python and Node packages,
+and the official SDKs (PyPI portkey-ai==2.3.4, npm portkey-ai@3.1.0, installed once into
+bench/.scratch). Then a streamed completion of 1,000 events (bench/stream.py).
+
+Per contender, the median of --repeat fresh processes of:
+- CPU per call: the process's user + sys time (wait4's rusage) over --cpu-calls sequential
+  `retrieve` calls, minus the same program's run with 50 calls, divided by the difference;
+- wall time per call, sequential and with 16 callers on one client (threads in Python, promises
+  in Node, tasks in Rust; Python asyncio with 16 tasks too);
+- a list of 1,000 keys (820 KB), each item's name read, next to `json.loads` / `JSON.parse`
+  alone of the same bytes.
+Then import time and resident memory after the import and one call, and a PASS/FAIL line per
+target of the per-call issue, computed from the ratios of this run. Each contender prints one
+JSON line: {"sequential_us", "concurrent16_us", "list1000_ms", ...}. Stdlib only. Exits
+non-zero when a contender could not run or a target is missed.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -22,6 +34,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import stream  # bench/stream.py: the streamed-completion table
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -34,8 +48,16 @@ OFFICIAL_NODE = "portkey-ai@3.1.0"
 PY_VENV = SCRATCH / "official-py"
 NODE_DIR = SCRATCH / "official-node"
 
-SPEEDUP_TARGET = 5.0
-IMPORT_TARGET_MS = 50.0
+# The targets of the per-call issue, as ratios within one run (see `verdicts`).
+CPU_VS_RAW = 0.5          # Python and Node CPU/call <= 0.5x the raw stdlib client's
+WALL_VS_WRK = 1.25        # Python and Node wall/call <= 1.25x wrk's single connection
+RUST_CPU_VS_WRK = 1.5     # Rust CPU/call <= 1.5x wrk's
+NODE_THROUGHPUT = 0.5     # 16 promises >= 0.5x wrk's 16-connection throughput
+PYTHON_THROUGHPUT = 0.3   # 16 threads >= 0.3x
+PY_LIST_VS_PARSE = 1.0    # list of 1,000 <= json.loads of the same bytes
+NODE_LIST_VS_PARSE = 1.2  # <= 1.2x JSON.parse
+IMPORT_TARGET_MS = 20.0
+RSS_TARGET_MB = 10.0
 API_KEY = "pk-bench-not-a-secret"  # the stand-in accepts any key
 
 
@@ -93,6 +115,7 @@ def ensure_official_node() -> str | None:
     return None if r.returncode == 0 else f"npm install {OFFICIAL_NODE} failed:\n{tail(r.stderr)}"
 
 
+
 # ---------------------------------------------------------------- server and floor
 
 def server_up(base: str) -> bool:
@@ -103,37 +126,47 @@ def server_up(base: str) -> bool:
         return False
 
 
+def run_cpu(cmd: list[str], timeout: float, **kw) -> tuple[subprocess.CompletedProcess, float]:
+    """Runs `cmd` to the end; returns it and its CPU seconds (user + sys).
+
+    From the rusage of reaped children, before and after: contenders run one at a time and
+    this script starts nothing else meanwhile, so the difference is this child's alone.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = run(cmd, timeout=timeout, **kw)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def wrk(url: str, connections: int) -> dict:
-    """wrk's own numbers plus per_request_us = 1e6 / (requests/sec).
+    """wrk's own numbers: per_request_us = 1e6 / (requests/sec), and wrk's CPU per request.
 
     per_request_us is elapsed / requests, the same measure as the contenders' (at -c16 it is
     the wall time per request with 16 in flight). wrk's "Latency Avg" is not: wrk corrects
-    it for coordinated omission (it adds synthetic samples for every slow response), so on a
-    busy machine it can exceed elapsed / requests several times over.
+    it for coordinated omission, so on a busy machine it can exceed elapsed / requests.
     """
-    r = run(["wrk", "-t1", f"-c{connections}", "-d3s", "--latency", url])
+    r, cpu = run_cpu(["wrk", "-t1", f"-c{connections}", "-d3s", "--latency", url], timeout=60)
     if r.returncode != 0:
         raise RuntimeError(f"wrk failed: {tail(r.stderr)}")
-    units = {"us": 1.0, "ms": 1e3, "s": 1e6}
-    lat = re.search(r"Latency\s+([\d.]+)(us|ms|s)\b", r.stdout)
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", r.stdout)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", r.stdout)
-    if not (lat and rps):
+    total = re.search(r"(\d+) requests in", r.stdout)
+    if not (rps and total):
         raise RuntimeError(f"cannot parse wrk output:\n{r.stdout}")
     return {
         "connections": connections,
-        "latency_avg_us": float(lat[1]) * units[lat[2]],
-        "latency_p50_us": float(p50[1]) * units[p50[2]] if p50 else None,
         "requests_per_sec": float(rps[1]),
         "per_request_us": 1e6 / float(rps[1]),
+        "cpu_us_per_request": cpu * 1e6 / int(total[1]),
     }
 
 
 # ---------------------------------------------------------------- contenders
 
 def contenders(a) -> list[dict]:
-    """name, command, and why it cannot run (None when it can)."""
+    """name, command, language, and why it cannot run (None when it can)."""
     out = []
+    py = ROOT / "python" / ".venv" / "bin" / "python"
+    no_node = None if shutil.which("node") else "node not found"
 
     rust_bin = ROOT / "target" / "release" / "examples" / "bench_retrieve"
     why = None
@@ -145,123 +178,228 @@ def contenders(a) -> list[dict]:
         r = run(["cargo", "build", "--release", "--example", "bench_retrieve", "-p", "portkey"], cwd=ROOT)
         if r.returncode != 0:
             why = f"cargo build failed:\n{tail(r.stderr)}"
-    out.append({"name": "rust", "cmd": [str(rust_bin)], "why": why})
+    out.append({"name": "ours-rust", "lang": "rust", "cmd": [str(rust_bin)], "why": why})
 
-    py = ROOT / "python" / ".venv" / "bin" / "python"
+    out.append({"name": "raw-python", "lang": "python", "cmd": [sys.executable, str(BENCH / "raw_python.py")],
+                "why": None})
     script = ROOT / "python" / "bench" / "bench_retrieve.py"
     lacking = [str(f.relative_to(ROOT)) for f in (py, script) if not f.exists()]
-    why = f"missing {', '.join(lacking)}" if lacking else None
-    out.append({"name": "ours-python", "cmd": [str(py), str(script)], "why": why})
+    out.append({"name": "ours-python", "lang": "python", "cmd": [str(py), str(script), "--async"],
+                "why": f"missing {', '.join(lacking)}" if lacking else None})
+    out.append({"name": "official-python", "lang": "python",
+                "cmd": [str(PY_VENV / "bin" / "python"), str(BENCH / "official_python.py")],
+                "why": a.official_py_why})
 
-    script = ROOT / "node" / "bench" / "bench_retrieve.mjs"
-    why = None if shutil.which("node") and script.exists() else f"missing {script.relative_to(ROOT)} (or node)"
-    out.append({"name": "ours-node", "cmd": ["node", str(script)], "why": why})
-
-    out.append({
-        "name": "official-python",
-        "cmd": [str(PY_VENV / "bin" / "python"), str(BENCH / "official_python.py")],
-        "why": a.official_py_why,
-    })
-    out.append({
-        "name": "official-node",
-        "cmd": ["node", str(BENCH / "official_node.mjs"), "--sdk-dir", str(NODE_DIR)],
-        "why": a.official_node_why,
-    })
+    out.append({"name": "raw-node", "lang": "node", "cmd": ["node", str(BENCH / "raw_node.mjs")], "why": no_node})
+    out.append({"name": "ours-node", "lang": "node",
+                "cmd": ["node", str(ROOT / "node" / "bench" / "bench_retrieve.mjs")], "why": no_node})
+    out.append({"name": "official-node", "lang": "node",
+                "cmd": ["node", str(BENCH / "official_node.mjs"), "--sdk-dir", str(NODE_DIR)],
+                "why": a.official_node_why or no_node})
     return out
 
 
-def run_contender(c: dict, a, base: str) -> dict:
-    cmd = c["cmd"] + [
-        "--base-url", base,
-        "--calls", str(a.calls),
-        "--concurrency", str(a.concurrency),
-        "--per-caller", str(a.per_caller),
-    ]
-    env = dict(os.environ, PORTKEY_API_KEY=API_KEY, PORTKEY_BASE_URL=base)
-    # cwd is the scratch dir so no `portkey_ai` / `portkey-ai` is picked up from the cwd.
-    r = run(cmd, cwd=SCRATCH, env=env, timeout=a.timeout)
-    conc_key = f"concurrent{a.concurrency}_us"
+def last_json(r: subprocess.CompletedProcess, want: str) -> dict:
     for line in reversed(r.stdout.strip().splitlines()):
         try:
             doc = json.loads(line)
         except ValueError:
             continue
-        if isinstance(doc, dict) and "sequential_us" in doc and conc_key in doc:
-            if r.returncode != 0:
-                break
-            return {"sequential_us": float(doc["sequential_us"]), "concurrent_us": float(doc[conc_key])}
-    raise RuntimeError(
-        f"exit {r.returncode}; wanted exit 0 and a JSON line with sequential_us and {conc_key}\n"
-        f"stdout: {tail(r.stdout, 4)}\nstderr: {tail(r.stderr)}"
-    )
+        if r.returncode == 0 and isinstance(doc, dict) and want in doc:
+            return doc
+    raise RuntimeError(f"exit {r.returncode}; wanted exit 0 and a JSON line with {want}\n"
+                       f"stdout: {tail(r.stdout, 4)}\nstderr: {tail(r.stderr)}")
 
 
-def import_ms(python: Path, runs: int = 5) -> float:
-    """Best of `runs` fresh interpreters: wall time of `import portkey_ai` alone, in ms."""
-    code = "import time; t = time.perf_counter(); import portkey_ai; print((time.perf_counter() - t) * 1e3)"
-    best = float("inf")
-    for _ in range(runs):
-        r = run([str(python), "-c", code], cwd=SCRATCH)
-        if r.returncode != 0:
-            raise RuntimeError(f"import portkey_ai failed: {tail(r.stderr, 1)}")
-        best = min(best, float(r.stdout.strip().splitlines()[-1]))
-    return best
+def run_contender(c: dict, a, env: dict) -> dict:
+    """One full run (wall times and the list) and one CPU measurement, in fresh processes."""
+    conc = f"concurrent{a.concurrency}_us"
+    common = ["--base-url", env["PORTKEY_BASE_URL"]]
+    # cwd is the scratch dir so no `portkey_ai` / `portkey-ai` is picked up from the cwd.
+    kw = {"cwd": SCRATCH, "env": env}
+    r, _ = run_cpu(c["cmd"] + common + ["--calls", str(a.calls), "--concurrency", str(a.concurrency),
+                                        "--per-caller", str(a.per_caller), "--list", str(a.list)],
+                   a.timeout, **kw)
+    doc = last_json(r, conc)
+    cpu = {}
+    for calls in (a.cpu_calls, 50):
+        r, used = run_cpu(c["cmd"] + common + ["--calls", str(calls), "--sequential-only"], a.timeout, **kw)
+        last_json(r, "sequential_us")
+        cpu[calls] = used
+    out = {
+        "sequential_us": float(doc["sequential_us"]),
+        "concurrent_us": float(doc[conc]),
+        "cpu_us": (cpu[a.cpu_calls] - cpu[50]) * 1e6 / (a.cpu_calls - 50),
+    }
+    for key in ("list1000_ms", "parse_only_ms"):
+        if key in doc:
+            out[key] = float(doc[key])
+    if f"async_{conc}" in doc:
+        out["async_concurrent_us"] = float(doc[f"async_{conc}"])
+    return out
+
+
+def median(xs: list[float]) -> float:
+    s = sorted(xs)
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
+
+
+# ---------------------------------------------------------------- import and memory
+
+PY_FOOTPRINT = """
+import json, time
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+before = rss(); t = time.perf_counter()
+from portkey_ai import Portkey
+ms = (time.perf_counter() - t) * 1e3
+Portkey(api_key="pk-bench", base_url="{base}").api_keys.retrieve(id="x")
+print(json.dumps({{"import_ms": ms, "rss_mb": rss() - before}}))
+"""
+
+NODE_FOOTPRINT = """
+const before = process.memoryUsage().rss; const t = performance.now();
+const mod = {load};
+const ms = performance.now() - t;
+const Portkey = mod.Portkey ?? mod.default;
+await new Portkey({{ apiKey: 'pk-bench', baseURL: '{base}' }}).apiKeys.retrieve({{ id: 'x' }});
+console.log(JSON.stringify({{ import_ms: ms, rss_mb: (process.memoryUsage().rss - before) / 1048576 }}));
+"""
+
+
+def footprint(a, base: str) -> dict:
+    """Import time (best of 5 fresh processes) and resident memory added by the import and one
+    call (median of 5), per package."""
+    py = ROOT / "python" / ".venv" / "bin" / "python"
+    ours_node = (ROOT / "node" / "index.mjs").as_uri()
+    official_node = f"require('{NODE_DIR / 'node_modules' / 'portkey-ai'}')"
+    cases = [
+        ("ours-python", [str(py), "-c", PY_FOOTPRINT.format(base=base)], None if py.exists() else "no venv"),
+        ("official-python", [str(PY_VENV / "bin" / "python"), "-c", PY_FOOTPRINT.format(base=base)],
+         a.official_py_why),
+        ("ours-node", ["node", "--input-type=module", "-e",
+                       NODE_FOOTPRINT.format(load=f"await import('{ours_node}')", base=base)], None),
+        ("official-node", ["node", "--input-type=module", "-e",
+                           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+                           + NODE_FOOTPRINT.format(load=official_node, base=base)], a.official_node_why),
+    ]
+    out: dict = {}
+    for name, cmd, why in cases:
+        if why:
+            out[name] = {"error": why}
+            continue
+        try:
+            runs = [last_json(run(cmd, cwd=SCRATCH, timeout=60), "import_ms") for _ in range(5)]
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            out[name] = {"error": str(e)}
+            continue
+        out[name] = {"import_ms": min(r["import_ms"] for r in runs),
+                     "rss_mb": median([r["rss_mb"] for r in runs])}
+    return out
 
 
 # ---------------------------------------------------------------- report
 
-def fmt(x) -> str:
-    return "-" if x is None else f"{x:.1f}"
+def fmt(x, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
 
 
-def report(res: dict, a) -> bool:
-    """Prints the table; returns whether every target passed."""
+def table(res: dict, a) -> None:
     floor, floor_c = res["floor"], res["floor_concurrent"]
-    rows = res["contenders"]
-    ok = True
     n = a.concurrency
-    head = (f"{'contender':<16}{'seq us/call':>12}{f'{n}-conc us/call':>16}"
-            f"{'seq x floor':>13}{f'{n}-conc x floor':>16}{'seq speedup':>13}{f'{n}-conc speedup':>17}")
     print()
-    print(f"api_keys.retrieve against {res['base_url']}: {a.calls} sequential calls; "
-          f"{n} callers x {a.per_caller} calls on one client; best of {a.repeat} runs")
+    print(f"api_keys.retrieve against {res['base_url']}: CPU over {a.cpu_calls} sequential calls (minus a "
+          f"50-call run); wall over {a.calls} sequential calls and {n} callers x {a.per_caller}; "
+          f"list of 1,000 keys; median of {a.repeat} runs")
+    head = (f"{'contender':<16}{'CPU us/call':>12}{'wall us/call':>13}{'x wrk':>7}"
+            f"{f'{n}-way us/call':>15}{f'{n}-way calls/s':>16}{f'x wrk{n}':>8}{'list 1000 ms':>14}")
     print(head)
     print("-" * len(head))
-    print(f"{'floor (wrk)':<16}{fmt(floor['per_request_us']):>12}{fmt(floor_c['per_request_us']):>16}"
-          f"{'1.0':>13}{'1.0':>16}")
-    for name, r in rows.items():
+    print(f"{'wrk (floor)':<16}{fmt(floor['cpu_us_per_request']):>12}{fmt(floor['per_request_us']):>13}{'1.0':>7}"
+          f"{fmt(floor_c['per_request_us']):>15}{floor_c['requests_per_sec']:>16.0f}{'1.0':>8}{'-':>14}")
+    for name, r in res["contenders"].items():
         if "error" in r:
             print(f"{name:<16}  not run: {r['error'].splitlines()[0]}")
             continue
-        s, c = r["sequential_us"], r["concurrent_us"]
-        sp = r.get("speedup") or {}
-        marks = []
-        for key in ("sequential", "concurrent"):
-            v = sp.get(key)
-            if v is None:
-                marks.append("-")
+        rows = [(name, r["concurrent_us"])]
+        if "async_concurrent_us" in r:
+            rows.append((f"{name} asyncio", r["async_concurrent_us"]))
+        for i, (label, conc) in enumerate(rows):
+            if i == 0:
+                print(f"{label:<16}{r['cpu_us']:>12.1f}{r['sequential_us']:>13.1f}"
+                      f"{r['sequential_us'] / floor['per_request_us']:>7.2f}"
+                      f"{conc:>15.1f}{1e6 / conc:>16.0f}{floor_c['per_request_us'] / conc:>8.2f}"
+                      f"{fmt(r.get('list1000_ms'), 2):>14}")
             else:
-                marks.append(f"{v:.1f}x {'PASS' if v >= SPEEDUP_TARGET else 'FAIL'}")
-        print(f"{name:<16}{s:>12.1f}{c:>16.1f}{s / floor['per_request_us']:>13.1f}"
-              f"{c / floor_c['per_request_us']:>16.1f}{marks[0]:>13}{marks[1]:>17}")
+                print(f"{label:<16}{'':>12}{'':>13}{'':>7}{conc:>15.1f}{1e6 / conc:>16.0f}"
+                      f"{floor_c['per_request_us'] / conc:>8.2f}{'':>14}")
+    for lang, parser in (("python", "json.loads"), ("node", "JSON.parse")):
+        raw = res["contenders"].get(f"raw-{lang}", {})
+        if "parse_only_ms" in raw:
+            print(f"{parser + ' alone':<16}{'':>12}{'':>13}{'':>7}{'':>15}{'':>16}{'':>8}{raw['parse_only_ms']:>14.2f}")
     print()
-    print(f"speedup = official SDK us/call / ours us/call, same language; target >= {SPEEDUP_TARGET:.0f}x")
-    print(f"wrk Latency Avg (coordinated-omission corrected, not used): "
-          f"{floor['latency_avg_us']:.1f} us at -c1, {floor_c['latency_avg_us']:.1f} us at -c{n}")
-    print()
-    print(f"import portkey_ai (best of 5 fresh interpreters); target < {IMPORT_TARGET_MS:.0f} ms")
-    for name, v in res["import_ms"].items():
-        if isinstance(v, str):
-            print(f"  {name:<16}not run: {v.splitlines()[0]}")
+    print("import and memory (import: best of 5 fresh processes; RSS added by the import and one call: median of 5)")
+    for name, r in res["footprint"].items():
+        if "error" in r:
+            print(f"  {name:<16}not run: {r['error'].splitlines()[0]}")
         else:
-            mark = f"  {'PASS' if v < IMPORT_TARGET_MS else 'FAIL'}" if name.startswith("ours") else ""
-            print(f"  {name:<16}{v:>9.1f} ms{mark}")
+            print(f"  {name:<16}import {r['import_ms']:>7.1f} ms    RSS +{r['rss_mb']:.1f} MB")
 
-    # Only what was measured is judged; a contender that did not run fails the run elsewhere.
-    for r in rows.values():
-        ok &= all(v >= SPEEDUP_TARGET for v in (r.get("speedup") or {}).values())
-    v = res["import_ms"].get("ours-python")
-    ok &= not isinstance(v, float) or v < IMPORT_TARGET_MS
+
+def verdicts(res: dict) -> list[tuple[str, bool | None, str]]:
+    """(target, passed or None when not measured, the figures behind it)."""
+    rows = res["contenders"]
+    floor, floor_c = res["floor"], res["floor_concurrent"]
+    got = lambda name, key: rows.get(name, {}).get(key)  # noqa: E731
+    out: list[tuple[str, bool | None, str]] = []
+
+    def ratio(label: str, num, den, limit: float, at_most: bool = True) -> None:
+        if num is None or den is None:
+            out.append((label, None, "not measured"))
+            return
+        x = num / den
+        ok = x <= limit if at_most else x >= limit
+        out.append((label, ok, f"{num:.1f} / {den:.1f} = {x:.2f}x ({'<=' if at_most else '>='} {limit}x)"))
+
+    for lang in ("python", "node"):
+        ratio(f"{lang}: CPU/call <= {CPU_VS_RAW}x the raw stdlib client's",
+              got(f"ours-{lang}", "cpu_us"), got(f"raw-{lang}", "cpu_us"), CPU_VS_RAW)
+        ratio(f"{lang}: wall/call <= {WALL_VS_WRK}x wrk's single connection",
+              got(f"ours-{lang}", "sequential_us"), floor["per_request_us"], WALL_VS_WRK)
+    ratio(f"rust: CPU/call <= {RUST_CPU_VS_WRK}x wrk's", got("ours-rust", "cpu_us"),
+          floor["cpu_us_per_request"], RUST_CPU_VS_WRK)
+    conc = got("ours-node", "concurrent_us")
+    ratio(f"node: 16 promises >= {NODE_THROUGHPUT}x wrk's 16-connection throughput",
+          floor_c["per_request_us"], conc, NODE_THROUGHPUT, at_most=False)
+    conc = got("ours-python", "concurrent_us")
+    ratio(f"python: 16 threads >= {PYTHON_THROUGHPUT}x wrk's 16-connection throughput",
+          floor_c["per_request_us"], conc, PYTHON_THROUGHPUT, at_most=False)
+    ratio(f"python: list of 1,000 <= {PY_LIST_VS_PARSE}x json.loads of the same bytes",
+          got("ours-python", "list1000_ms"), got("raw-python", "parse_only_ms"), PY_LIST_VS_PARSE)
+    ratio(f"node: list of 1,000 <= {NODE_LIST_VS_PARSE}x JSON.parse of the same bytes",
+          got("ours-node", "list1000_ms"), got("raw-node", "parse_only_ms"), NODE_LIST_VS_PARSE)
+    for lang in ("python", "node"):
+        f = res["footprint"].get(f"ours-{lang}", {})
+        for key, limit, unit in (("import_ms", IMPORT_TARGET_MS, "ms"), ("rss_mb", RSS_TARGET_MB, "MB")):
+            v = f.get(key)
+            label = f"{lang}: {'import' if key == 'import_ms' else 'RSS after import + one call'} <= {limit:.0f} {unit}"
+            out.append((label, None if v is None else v <= limit, "not measured" if v is None else f"{v:.1f} {unit}"))
+    return out
+
+
+def report(res: dict, a) -> bool:
+    """Prints the table and the verdicts; returns whether every target passed."""
+    table(res, a)
+    print()
+    print("targets (ratios of this run):")
+    ok = True
+    for label, passed, figures in verdicts(res):
+        mark = "n/a " if passed is None else ("PASS" if passed else "FAIL")
+        print(f"  {mark}  {label:<62}{figures}")
+        ok &= passed is not False
     return ok
 
 
@@ -269,13 +407,16 @@ def report(res: dict, a) -> bool:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--calls", type=int, default=3000, help="sequential calls per contender")
+    p.add_argument("--calls", type=int, default=3000, help="sequential calls timed for wall time")
+    p.add_argument("--cpu-calls", type=int, default=4000, help="sequential calls for CPU per call")
     p.add_argument("--concurrency", type=int, default=16, help="concurrent callers on one client")
     p.add_argument("--per-caller", type=int, default=300, help="calls per concurrent caller")
-    p.add_argument("--repeat", type=int, default=3, help="runs per contender; the best is kept")
+    p.add_argument("--list", type=int, default=20, help="timed lists of 1,000 keys per run")
+    p.add_argument("--repeat", type=int, default=3, help="runs per contender; the median is kept")
     p.add_argument("--port", type=int, default=18080)
     p.add_argument("--only", help="comma-separated contenders to run (default: all)")
-    p.add_argument("--timeout", type=float, default=600, help="seconds per contender")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per contender process")
+    p.add_argument("--streams", type=int, default=50, help="streamed completions per streaming run (0: skip)")
     a = p.parse_args()
 
     if not SERVER.exists():
@@ -304,13 +445,12 @@ def main() -> int:
 
 
 def bench(a, base: str) -> int:
-    res = {
+    res: dict = {
         "base_url": base,
-        "settings": {"calls": a.calls, "concurrency": a.concurrency, "per_caller": a.per_caller,
-                     "repeat": a.repeat},
+        "settings": {k: getattr(a, k) for k in ("calls", "cpu_calls", "concurrency", "per_caller", "list",
+                                                "repeat", "streams")},
         "machine": {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
         "contenders": {},
-        "import_ms": {},
     }
     url = f"{base}/api-keys/x"
     log("wrk floor, 1 connection")
@@ -318,6 +458,7 @@ def bench(a, base: str) -> int:
     log(f"wrk floor, {a.concurrency} connections")
     res["floor_concurrent"] = wrk(url, a.concurrency)
 
+    env = dict(os.environ, PORTKEY_API_KEY=API_KEY, PORTKEY_BASE_URL=base)
     only = set(a.only.split(",")) if a.only else None
     missing = False
     for c in contenders(a):
@@ -331,47 +472,28 @@ def bench(a, base: str) -> int:
         log(f"{c['name']}: running")
         t = time.perf_counter()
         try:
-            # Best of --repeat fresh processes, per metric: the least disturbed run on a shared
-            # machine, taken the same way for every contender.
-            runs = [run_contender(c, a, base) for _ in range(a.repeat)]
+            runs = [run_contender(c, a, env) for _ in range(a.repeat)]
+            # The median of --repeat fresh processes, per measure, the same way for every contender.
             res["contenders"][c["name"]] = {
-                "sequential_us": min(r["sequential_us"] for r in runs),
-                "concurrent_us": min(r["concurrent_us"] for r in runs),
-                "runs": runs,
-            }
+                key: median([r[key] for r in runs]) for key in runs[0]
+            } | {"runs": runs}
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
             log(f"{c['name']}: failed: {e}")
             res["contenders"][c["name"]] = {"error": f"failed: {e}"}
             missing = True
         log(f"{c['name']}: done in {time.perf_counter() - t:.1f} s")
 
-    rows = res["contenders"]
-    for lang in ("python", "node"):
-        ours, official = rows.get(f"ours-{lang}", {}), rows.get(f"official-{lang}", {})
-        if "sequential_us" in ours and "sequential_us" in official:
-            ours["speedup"] = {
-                "sequential": official["sequential_us"] / ours["sequential_us"],
-                "concurrent": official["concurrent_us"] / ours["concurrent_us"],
-            }
+    log("import time and memory")
+    res["footprint"] = footprint(a, base)
 
-    for name, py, why in (
-        ("ours-python", ROOT / "python" / ".venv" / "bin" / "python", None),
-        ("official-python", PY_VENV / "bin" / "python", a.official_py_why),
-    ):
-        if only and name not in only:
-            continue
-        if why or not py.exists():
-            res["import_ms"][name] = why or f"missing {py}"
-            missing = True
-            continue
-        try:
-            res["import_ms"][name] = import_ms(py)
-        except RuntimeError as e:
-            res["import_ms"][name] = str(e)
-            missing = True
+    if a.streams > 0 and not only:
+        log("streamed completions: wrk floor, then each contender")
+        res["streams"] = stream.bench(base, a.streams, a.repeat, env, SCRATCH)
 
     res["machine"]["loadavg_end"] = os.getloadavg()
     passed = report(res, a)
+    if "streams" in res:
+        missing |= not stream.report(res["streams"], a.streams, a.repeat)
     res["targets_passed"] = passed
     out = SCRATCH / "results.json"
     out.write_text(json.dumps(res, indent=2) + "\n")

@@ -3,7 +3,7 @@
 //
 // node node/bench/bench_retrieve.mjs --base-url http://127.0.0.1:18080/v1 --calls 3000 \
 //     --concurrency 16 --per-caller 300
-// -> {"sequential_us": ..., "concurrent16_us": ...}
+// -> {"sequential_us": ..., "concurrent16_us": ...}   (--list N adds list1000_ms; --sequential-only)
 import { parseArgs } from 'node:util';
 import Portkey from 'portkey-ai';
 
@@ -15,6 +15,8 @@ const { values: a } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'per-caller': { type: 'string', default: '300' },
     warmup: { type: 'string', default: '200' },
+    list: { type: 'string', default: '0' },
+    'sequential-only': { type: 'boolean', default: false },
   },
 });
 const calls = Number(a.calls);
@@ -29,6 +31,10 @@ for (let i = 0; i < warmup; i++) await portkey.apiKeys.retrieve({ id: 'x' });
 let start = performance.now();
 for (let i = 0; i < calls; i++) await portkey.apiKeys.retrieve({ id: 'x' });
 const sequentialUs = ((performance.now() - start) * 1000) / calls;
+if (a['sequential-only']) {
+  console.log(JSON.stringify({ sequential_us: sequentialUs }));
+  process.exit(0);
+}
 
 // N async callers on one client, each awaiting its calls in turn.
 const caller = async () => {
@@ -38,4 +44,16 @@ start = performance.now();
 await Promise.all(Array.from({ length: concurrency }, caller));
 const concurrentUs = ((performance.now() - start) * 1000) / (concurrency * perCaller);
 
-console.log(JSON.stringify({ sequential_us: sequentialUs, [`concurrent${concurrency}_us`]: concurrentUs }));
+const result = { sequential_us: sequentialUs, [`concurrent${concurrency}_us`]: concurrentUs };
+if (Number(a.list) > 0) {
+  // A list of 1,000 keys, each item's name read.
+  const times = [];
+  for (let i = 0; i < Number(a.list); i++) {
+    start = performance.now();
+    for (const key of (await portkey.apiKeys.list()).data ?? []) void key.name;
+    times.push(performance.now() - start);
+  }
+  times.sort((x, y) => x - y);
+  result.list1000_ms = times[times.length >> 1];
+}
+console.log(JSON.stringify(result));

@@ -6,6 +6,10 @@ bench/run.py runs it beside the official SDK with the same arguments and procedu
         --concurrency 16 --per-caller 300
     -> {"sequential_us": ..., "concurrent16_us": ...}
 
+`--list N` adds `list1000_ms`: the median of N `api_keys.list()` calls answering 1,000 keys, each
+item's `.name` read. `--sequential-only` runs the sequential phase alone (bench/run.py measures
+this process's CPU per call from two such runs).
+
 The concurrent phase is N threads sharing one client: it shows the GIL is released while a
 call waits. `--async` adds the AsyncPortkey figures (same procedure on asyncio tasks).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import threading
 import time
 
@@ -48,6 +53,16 @@ def threaded(portkey: Portkey, callers: int, per_caller: int) -> float:
     return (time.perf_counter() - start) * 1e6 / (callers * per_caller)
 
 
+def list_ms(portkey: Portkey, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for key in portkey.api_keys.list().data or []:
+            key.name
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
 def asynchronous(portkey: AsyncPortkey, callers: int, per_caller: int) -> float:
     import asyncio
 
@@ -72,14 +87,19 @@ def main() -> None:
     parser.add_argument("--per-caller", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--async", dest="use_async", action="store_true")
+    parser.add_argument("--list", type=int, default=0, help="timed lists of 1,000 keys (0: none)")
+    parser.add_argument("--sequential-only", action="store_true")
     args = parser.parse_args()
 
     portkey = Portkey(api_key=args.api_key, base_url=args.base_url)
     sequential(portkey, args.warmup)
-    result = {
-        "sequential_us": sequential(portkey, args.calls),
-        f"concurrent{args.concurrency}_us": threaded(portkey, args.concurrency, args.per_caller),
-    }
+    result = {"sequential_us": sequential(portkey, args.calls)}
+    if args.sequential_only:
+        print(json.dumps(result))
+        return
+    result[f"concurrent{args.concurrency}_us"] = threaded(portkey, args.concurrency, args.per_caller)
+    if args.list:
+        result["list1000_ms"] = list_ms(portkey, args.list)
     if args.use_async:
         aportkey = AsyncPortkey(api_key=args.api_key, base_url=args.base_url)
         asynchronous(aportkey, 1, args.warmup)

@@ -4,7 +4,10 @@
 //!     --base-url http://127.0.0.1:18080/v1 --calls 3000 --concurrency 16 --per-caller 300
 //!
 //! Prints one JSON line: `{"sequential_us": .., "concurrent16_us": ..}`, each the wall time of
-//! a phase divided by the number of calls in it.
+//! a phase divided by the number of calls in it. `--list N` adds `list1000_ms`, the median of N
+//! `api_keys().list(..)` calls answering 1,000 keys (decoded into typed models, each name read);
+//! `--sequential-only` runs the sequential phase alone (bench/run.py measures the process's CPU
+//! per call from two such runs).
 
 use std::time::Instant;
 
@@ -15,6 +18,8 @@ struct Args {
     concurrency: u32,
     per_caller: u32,
     warmup: u32,
+    list: u32,
+    sequential_only: bool,
 }
 
 fn parse_args() -> Args {
@@ -27,9 +32,15 @@ fn parse_args() -> Args {
         concurrency: 16,
         per_caller: 300,
         warmup: 200,
+        list: 0,
+        sequential_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--sequential-only" {
+            args.sequential_only = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         let number = || {
             value
@@ -43,6 +54,7 @@ fn parse_args() -> Args {
             "--concurrency" => args.concurrency = number(),
             "--per-caller" => args.per_caller = number(),
             "--warmup" => args.warmup = number(),
+            "--list" => args.list = number(),
             _ => panic!("unknown flag {flag}"),
         }
     }
@@ -68,6 +80,10 @@ async fn main() -> portkey::Result<()> {
         client.api_keys().retrieve("x").await?;
     }
     let sequential_us = start.elapsed().as_secs_f64() * 1e6 / f64::from(args.calls);
+    if args.sequential_only {
+        println!("{{\"sequential_us\": {sequential_us:.3}}}");
+        return Ok(());
+    }
 
     // Clones share one connection pool: this is N callers on one client, not N clients.
     let start = Instant::now();
@@ -89,8 +105,29 @@ async fn main() -> portkey::Result<()> {
     let total = f64::from(args.concurrency * args.per_caller);
     let concurrent_us = start.elapsed().as_secs_f64() * 1e6 / total;
 
+    let mut list = String::new();
+    if args.list > 0 {
+        let mut times = Vec::new();
+        for _ in 0..args.list {
+            let start = Instant::now();
+            let page = client
+                .api_keys()
+                .list(&portkey::ListApiKeys::default())
+                .await?;
+            let names = page
+                .data
+                .iter()
+                .flatten()
+                .filter(|k| k.name.is_some())
+                .count();
+            std::hint::black_box(names);
+            times.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+        times.sort_by(f64::total_cmp);
+        list = format!(", \"list1000_ms\": {:.3}", times[times.len() / 2]);
+    }
     println!(
-        "{{\"sequential_us\": {sequential_us:.3}, \"concurrent{}_us\": {concurrent_us:.3}}}",
+        "{{\"sequential_us\": {sequential_us:.3}, \"concurrent{}_us\": {concurrent_us:.3}{list}}}",
         args.concurrency
     );
     Ok(())
