@@ -16,7 +16,9 @@
 //! `Complete` sets the result unless the future is already done (cancelled meanwhile).
 
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -46,8 +48,18 @@ impl DropCall {
 
 /// Run by the event loop: sets the result unless the future was cancelled meanwhile (then
 /// `set_result` would raise, and the loop would print it).
+///
+/// `settled` is set for a call started after `runtime::at_exit` (by an `atexit` handler that
+/// runs an event loop of its own). No one waits for such a call's completion step at exit, and
+/// the step can still be inside `call_soon_threadsafe`, which drops the GIL to write to the
+/// loop's wake-up socket: this callback can run meanwhile, the handler return, and the
+/// interpreter start finalizing. A thread taking the GIL back then is ended with
+/// `pthread_exit`, which aborts a Rust thread (SIGABRT). So this callback waits, with the GIL
+/// released, until the step is over.
 #[pyclass(frozen, module = "portkey_ai._native")]
-struct Complete;
+struct Complete {
+    settled: Option<Arc<AtomicBool>>,
+}
 
 #[pymethods]
 impl Complete {
@@ -55,6 +67,9 @@ impl Complete {
         let py = future.py();
         if !future.call_method0(intern!(py, "done"))?.is_truthy()? {
             future.call_method1(intern!(py, "set_result"), (value,))?;
+        }
+        if let Some(settled) = &self.settled {
+            py.detach(|| runtime::wait_for(settled, Duration::from_secs(5)));
         }
         Ok(())
     }
@@ -92,6 +107,7 @@ where
     let event_loop = event_loop.unbind();
     let handle = future.clone().unbind();
     let started_exiting = runtime::exiting();
+    let settled = started_exiting.then(|| Arc::new(AtomicBool::new(false)));
     rt.spawn(async move {
         let outcome = tokio::select! {
             biased;
@@ -101,9 +117,18 @@ where
         };
         // Not awaited: the task ends now, the step runs on a blocking-pool thread.
         tokio::task::spawn_blocking(move || {
+            let complete = Complete {
+                settled: settled.clone(),
+            };
             runtime::hand_over(started_exiting, || {
-                Python::attach(|py| deliver(py, event_loop.bind(py), handle.bind(py), outcome))
-            })
+                Python::attach(|py| {
+                    deliver(py, event_loop.bind(py), handle.bind(py), complete, outcome)
+                })
+            });
+            // The GIL is released: the loop's `Complete` may stop waiting.
+            if let Some(settled) = settled {
+                settled.store(true, Ordering::SeqCst);
+            }
         });
     });
     Ok(future)
@@ -114,6 +139,7 @@ fn deliver(
     py: Python<'_>,
     event_loop: &Bound<'_, PyAny>,
     future: &Bound<'_, PyAny>,
+    complete: Complete,
     outcome: Outcome,
 ) {
     let closed = event_loop
@@ -134,6 +160,6 @@ fn deliver(
     // the result to, so it is dropped, quietly.
     let _ = event_loop.call_method1(
         intern!(py, "call_soon_threadsafe"),
-        (Complete, future, value),
+        (complete, future, value),
     );
 }

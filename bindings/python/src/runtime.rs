@@ -152,6 +152,14 @@ pub fn at_exit(timeout: Duration) -> bool {
     true
 }
 
+/// Waits (call it with the GIL released) until `flag` is set or `timeout` has passed.
+pub fn wait_for(flag: &AtomicBool, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while !flag.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+}
+
 /// The runtime of this process, built lazily: importing the module starts no thread.
 pub fn get() -> &'static TokioRuntime {
     let built = RUNTIME.get_or_rebuild(|| {
