@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ._native import NativeClient, at_exit
 from ._exceptions import InvalidParameterError, from_construction, from_outcome, not_an_object
-from ._streaming import AsyncStream, Stream
 from ._types import NotGiven
-from .resources._all import ASYNC_RESOURCES, SYNC_RESOURCES, AsyncResources, SyncResources
+from .resources._all import AsyncResources, SyncResources
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from ._exceptions import Outcome
     from ._native import NativeStream
     from ._response import PortkeyObject
+    from ._streaming import AsyncStream, Stream
     from ._types import NotGivenOr
 
     _R = TypeVar("_R", bound=PortkeyObject)
@@ -126,7 +126,7 @@ class _BaseClient:
         return clone
 
     def _setup(self, native: NativeClient) -> None:
-        """Attaches the native client and the resources (subclasses add theirs)."""
+        """Attaches the native client (the inherited resources are made on first access)."""
         self._native = native
 
     def __repr__(self) -> str:
@@ -144,11 +144,6 @@ class Portkey(_BaseClient, SyncResources):
     Safe to share between threads: calls release the GIL while they wait.
     The resources (`api_keys`, `admin`, ...) come from the generated `resources/_all.py`.
     """
-
-    def _setup(self, native: NativeClient) -> None:
-        self._native = native
-        for name, resource in SYNC_RESOURCES:
-            setattr(self, name, resource(self))
 
     def _call(
         self,
@@ -178,6 +173,8 @@ class Portkey(_BaseClient, SyncResources):
         extra_headers: Optional[Mapping[str, str]],
     ) -> Stream[_I]:
         """Opens a streamed answer (`params` carry `stream: True`); blocks until it starts."""
+        from ._streaming import Stream  # only streamed calls need it: not paid at import
+
         opened = self._native.stream(
             op,
             params,
@@ -210,8 +207,6 @@ class AsyncPortkey(_BaseClient, AsyncResources):
     def _setup(self, native: NativeClient) -> None:
         _wait_for_async_calls_at_exit()
         self._native = native
-        for name, resource in ASYNC_RESOURCES:
-            setattr(self, name, resource(self))
 
     async def _call(
         self,
@@ -242,6 +237,8 @@ class AsyncPortkey(_BaseClient, AsyncResources):
         extra_headers: Optional[Mapping[str, str]],
     ) -> AsyncStream[_I]:
         """Opens a streamed answer (`params` carry `stream: True`) without blocking the loop."""
+        from ._streaming import AsyncStream  # only streamed calls need it: not paid at import
+
         opened = await self._native.astream(
             op,
             params,

@@ -6,9 +6,9 @@
 //!   defaults, typed from the shapes, and return the operation's response model (a page for
 //!   `paginate: true`, see the hand-written `_pagination.py`);
 //! - `types/<module>.py`: the response models, `PortkeyObject` subclasses;
-//! - `resources/_all.py`: the top-level resources `Portkey` / `AsyncPortkey` attach and
-//!   declare (the hand-written `_client.py` never names a resource);
-//! - `resources/__init__.py` and `types/__init__.py`: the exports.
+//! - `resources/_all.py`: the top-level resources `Portkey` / `AsyncPortkey` inherit, each
+//!   made on first access (the hand-written `_client.py` never names a resource);
+//! - `resources/__init__.py` and `types/__init__.py`: the exports, imported on first use.
 //!
 //! The methods only collect the arguments that were passed: the Rust core validates them.
 
@@ -809,73 +809,108 @@ fn shape_type(shape: &Shape, named: &Named, imports: &mut Imports) -> String {
     }
 }
 
-// --- the client's attach list and the exports ----------------------------------------------
+// --- the client's resources and the exports ------------------------------------------------
+//
+// Nothing here imports a resource or a types module at `import portkey_ai`: all of them
+// together cost ~100 ms and ~5 MB. Type checkers still see plain imports (under
+// `TYPE_CHECKING`); the interpreter imports a module on first use.
 
+/// `resources/_all.py`: the classes `Portkey` and `AsyncPortkey` inherit. Type checkers see
+/// annotated attributes; at run time each is a `_Resource` that imports its module on first
+/// access and keeps the instance on the client.
 fn attach_list(resources: &[Resource]) -> String {
     let mut out = header("codegen/overlay");
     out.push_str(
-        "\"\"\"The top-level resources of `Portkey` and `AsyncPortkey`: the classes declare them for type\ncheckers (the clients inherit them) and `_client.py` attaches the instances from the lists.\n\"\"\"\n\nfrom __future__ import annotations\n\n",
+        "\"\"\"The top-level resources of `Portkey` and `AsyncPortkey`, which inherit these classes.
+
+Each resource is made on first access and kept on the client, so `import portkey_ai` imports no
+resource module.
+\"\"\"
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+",
     );
     for resource in resources {
-        let mut names = [
+        let names: BTreeSet<String> = [
             py_class(&resource.module, true),
             py_class(&resource.module, false),
-        ];
-        names.sort();
-        let _ = writeln!(
-            out,
-            "from .{} import {}, {}",
-            resource.module, names[0], names[1]
-        );
+        ]
+        .into();
+        out.push_str(&indent_lines(
+            &import_line(&format!(".{}", resource.module), &names),
+            "    ",
+        ));
+        out.push('\n');
     }
-    out.push_str("\nTYPE_CHECKING = False\nif TYPE_CHECKING:\n    from typing import Callable, Tuple\n\n    from .._client import AsyncPortkey, Portkey\n\n");
+    out.push('\n');
     out.push_str(&list_assignment(
         "__all__",
-        &[
-            "SyncResources".to_owned(),
-            "AsyncResources".to_owned(),
-            "SYNC_RESOURCES".to_owned(),
-            "ASYNC_RESOURCES".to_owned(),
-        ],
+        &["SyncResources".to_owned(), "AsyncResources".to_owned()],
     ));
+    out.push_str(
+        r#"
+
+class _Resource:
+    """A client attribute named like its module (`api_keys`): the first read imports the module
+    and stores the instance in the client's `__dict__`, where later reads find it directly."""
+
+    def __init__(self, cls: str) -> None:
+        self._cls = cls
+        self._module = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._module = name
+
+    def __get__(self, client: Any, owner: Any = None) -> Any:
+        if client is None:
+            return self
+        module = __import__(self._module, globals(), None, (self._cls,), 1)
+        resource = getattr(module, self._cls)(client)
+        # Two threads racing here each make one; either is as good as the other.
+        client.__dict__[self._module] = resource
+        return resource
+"#,
+    );
     for asynchronous in [false, true] {
-        let (class, client, list) = if asynchronous {
-            ("AsyncResources", "AsyncPortkey", "ASYNC_RESOURCES")
+        let (class, client) = if asynchronous {
+            ("AsyncResources", "AsyncPortkey")
         } else {
-            ("SyncResources", "Portkey", "SYNC_RESOURCES")
+            ("SyncResources", "Portkey")
         };
         let _ = writeln!(
             out,
-            "\n\nclass {class}:\n    \"\"\"The resources of `{client}`.\"\"\"\n"
+            "\n\nclass {class}:\n    \"\"\"The resources of `{client}`.\"\"\"\n\n    if TYPE_CHECKING:"
         );
         for resource in resources {
             let _ = writeln!(
                 out,
-                "    {}: {}",
+                "        {}: {}",
                 resource.module,
                 py_class(&resource.module, asynchronous)
             );
         }
-        let _ = writeln!(
-            out,
-            "\n\n{list}: Tuple[Tuple[str, Callable[[{client}], object]], ...] = ("
-        );
+        out.push_str("    else:\n");
         for resource in resources {
             let _ = writeln!(
                 out,
-                "    ({}, {}),",
-                literal(&resource.module),
-                py_class(&resource.module, asynchronous)
+                "        {} = _Resource({})",
+                resource.module,
+                literal(&py_class(&resource.module, asynchronous))
             );
         }
-        out.push_str(")\n");
     }
     out
 }
 
 fn resources_init(resources: &[Resource]) -> String {
     let mut out = header("codegen/overlay");
-    out.push_str("\"\"\"One module per API resource, each with a sync and an async class for every resource path.\"\"\"\n\n");
+    out.push_str("\"\"\"One module per API resource, each with a sync and an async class for every resource path.\n\nA class is imported on first use.\n\"\"\"\n\n");
+    let mut modules = Vec::new();
     let mut all = Vec::new();
     for resource in resources {
         let mut names = BTreeSet::new();
@@ -886,41 +921,73 @@ fn resources_init(resources: &[Resource]) -> String {
                 all.push(name);
             }
         }
-        out.push_str(&import_line(&format!(".{}", resource.module), &names));
-        out.push('\n');
+        modules.push((resource.module.clone(), names));
     }
-    out.push('\n');
-    out.push_str(&list_assignment("__all__", &all));
+    out.push_str(&lazy_exports(&modules, &all));
     out
 }
 
 fn types_init(resources: &[Resource], ctx: &Ctx) -> String {
     let mut out = header("codegen/overlay");
-    out.push_str("\"\"\"Typed response objects. Each is a `PortkeyObject`: fields the server adds later are still\nreachable by attribute or item access.\"\"\"\n\n");
-    out.push_str("from .._response import GenericResponse, PortkeyObject\n");
+    out.push_str("\"\"\"Typed response objects. Each is a `PortkeyObject`: fields the server adds later are still\nreachable by attribute or item access. A class is imported on first use.\"\"\"\n\n");
+    out.push_str("from .._response import GenericResponse, PortkeyObject\n\n");
+    let mut modules = Vec::new();
     let mut all = vec!["PortkeyObject".to_owned(), "GenericResponse".to_owned()];
     for resource in resources {
-        let names: BTreeSet<String> = resource
+        let own: Vec<String> = resource
             .models
             .iter()
             .filter(|m| ctx.is_home(&m.name, &resource.module))
             .map(|m| m.name.clone())
             .collect();
-        if names.is_empty() {
+        if own.is_empty() {
             continue;
         }
-        out.push_str(&import_line(&format!(".{}", resource.module), &names));
+        all.extend(own.iter().cloned());
+        modules.push((resource.module.clone(), own.into_iter().collect()));
+    }
+    out.push_str(&lazy_exports(&modules, &all));
+    out
+}
+
+/// The rest of an `__init__.py` that exports `modules`' names lazily (PEP 562): imports for
+/// type checkers, and for the interpreter a module `__getattr__` that imports the defining
+/// module on first use. Type checkers never see the `__getattr__`, so a misspelt name is still
+/// an error for them.
+fn lazy_exports(modules: &[(String, BTreeSet<String>)], all: &[String]) -> String {
+    let mut out = String::from("TYPE_CHECKING = False\nif TYPE_CHECKING:\n");
+    for (module, names) in modules {
+        out.push_str(&indent_lines(
+            &import_line(&format!(".{module}"), names),
+            "    ",
+        ));
         out.push('\n');
-        all.extend(
-            resource
-                .models
-                .iter()
-                .filter(|m| ctx.is_home(&m.name, &resource.module))
-                .map(|m| m.name.clone()),
-        );
     }
     out.push('\n');
-    out.push_str(&list_assignment("__all__", &all));
+    out.push_str(&list_assignment("__all__", all));
+    out.push_str(
+        "\nif not TYPE_CHECKING:\n    # The module that defines each name.\n    _HOMES = {\n",
+    );
+    for (module, names) in modules {
+        for name in names {
+            let _ = writeln!(out, "        {}: {},", literal(name), literal(module));
+        }
+    }
+    out.push_str(
+        r#"    }
+
+    def __getattr__(name: str) -> object:
+        module = _HOMES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(__import__(module, globals(), None, (name,), 1), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))
+"#,
+    );
     out
 }
 
@@ -1264,6 +1331,53 @@ mod tests {
             py.contains("from ..types.chats import Chat, Chunk\n"),
             "{py}"
         );
+    }
+
+    #[test]
+    fn the_exports_and_the_client_resources_import_nothing_at_import_time() {
+        let model = |name: &str| Model {
+            name: name.into(),
+            doc: String::new(),
+            fields: Vec::new(),
+            page_of: None,
+            items: "data".into(),
+        };
+        let resource = |module: &str, models: Vec<Model>| Resource {
+            module: module.into(),
+            doc: "Doc.".into(),
+            operations: Vec::new(),
+            models,
+        };
+        let resources = [
+            resource("api_keys", vec![model("APIKey")]),
+            resource("audit_logs", vec![model("AuditLog"), model("APIKey")]),
+        ];
+        let files: BTreeMap<String, String> =
+            files(&resources, &Named::default()).into_iter().collect();
+        for name in [
+            "resources/_all.py",
+            "resources/__init__.py",
+            "types/__init__.py",
+        ] {
+            let py = &files[&format!("{PKG}/{name}")];
+            // Every import of a sibling module is indented: under `if TYPE_CHECKING:`.
+            let sibling = |l: &str| l.starts_with("from .") && !l.starts_with("from ..");
+            assert!(!py.lines().any(sibling), "{name}:\n{py}");
+        }
+        let all = &files[&format!("{PKG}/resources/_all.py")];
+        assert!(all.contains("        api_keys: ApiKeys\n"), "{all}");
+        assert!(
+            all.contains("        api_keys = _Resource(\"AsyncApiKeys\")\n"),
+            "{all}"
+        );
+        let types = &files[&format!("{PKG}/types/__init__.py")];
+        // A model listed by two modules is taken from its home, the first.
+        assert!(
+            types.contains("        \"APIKey\": \"api_keys\",\n"),
+            "{types}"
+        );
+        assert!(!types.contains("\"APIKey\": \"audit_logs\""), "{types}");
+        assert!(types.contains("\nfrom .._response import GenericResponse, PortkeyObject\n"));
     }
 
     #[test]
