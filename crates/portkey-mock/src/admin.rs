@@ -1,6 +1,6 @@
 //! `/__mock/...`: the control routes tests use to script faults, inspect the requests
-//! the server received and reset it. They need no API key, are not logged and are never
-//! subject to faults, so a test can always reach them.
+//! the server received, close idle connections and reset it. They need no API key, are
+//! not logged and are never subject to faults, so a test can always reach them.
 
 use crate::errors::{ApiError, ApiResult};
 use crate::hooks;
@@ -36,7 +36,7 @@ fn not_allowed_here(method: &Method, path: &str) -> ApiError {
     ApiError::method_not_allowed(method.as_str(), path, "GET".to_owned())
 }
 
-pub fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> ApiResult {
+pub async fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> ApiResult {
     let not_allowed =
         |allow: &str| ApiError::method_not_allowed(method.as_str(), path, allow.to_owned());
     match (path, method) {
@@ -60,6 +60,10 @@ pub fn handle(state: &MockState, method: &Method, path: &str, body: &[u8]) -> Ap
             Ok(json!({ "reset": true }))
         }
         ("/__mock/reset", _) => Err(not_allowed("POST")),
+        ("/__mock/close-idle", &Method::POST) => {
+            Ok(json!({ "closed": state.connections().close_idle().await }))
+        }
+        ("/__mock/close-idle", _) => Err(not_allowed("POST")),
         _ => Err(ApiError::no_route(method.as_str(), path)),
     }
 }

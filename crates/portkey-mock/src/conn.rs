@@ -3,12 +3,14 @@
 //! is right after the previous answer: the idle wait counts as header time, so hyper
 //! cannot give a short header limit and a longer idle one. Instead each connection
 //! records which phase it is in (bytes seen by its IO, requests seen by the service) and
-//! a watchdog closes it when a phase outlasts its limit.
+//! a watchdog closes it when a phase outlasts its limit, or at once when
+//! `POST /__mock/close-idle` finds it idle (see `registry`).
 
 use crate::options::ServerOptions;
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -25,6 +27,9 @@ enum Phase {
     /// A request is being handled: no limit here, so `delay_ms` faults can take as long
     /// as asked (its body read has its own limit in the server).
     Busy,
+    /// Idle and told to close: the watchdog ends the connection at once, and a request
+    /// that still slips in is dropped unread.
+    Closing,
 }
 
 /// The connection's side of the phase record, shared by its IO and its service.
@@ -36,9 +41,21 @@ pub struct Tracker(Arc<watch::Sender<Phase>>);
 pub struct Busy(Tracker);
 
 impl Tracker {
-    pub fn busy(&self) -> Busy {
-        self.0.send_replace(Phase::Busy);
-        Busy(self.clone())
+    /// Marks the connection busy; `None` if it is closing, when the request must be
+    /// dropped unread, as if it had arrived after the close.
+    pub fn busy(&self) -> Option<Busy> {
+        let mut closing = false;
+        self.0.send_if_modified(|phase| {
+            closing = *phase == Phase::Closing;
+            *phase = if closing { Phase::Closing } else { Phase::Busy };
+            !closing
+        });
+        (!closing).then(|| Busy(self.clone()))
+    }
+
+    /// A handle that does not keep the connection's record alive.
+    pub fn downgrade(&self) -> WeakTracker {
+        WeakTracker(Arc::downgrade(&self.0))
     }
 
     /// The first bytes after an idle stretch start the header timer; bytes read while a
@@ -51,6 +68,38 @@ impl Tracker {
             }
             _ => false,
         });
+    }
+}
+
+/// What the registry of open connections keeps of each.
+#[derive(Debug)]
+pub struct WeakTracker(Weak<watch::Sender<Phase>>);
+
+impl WeakTracker {
+    /// If the connection is idle, marks it closing and returns a future that completes once
+    /// its socket is closed; `None` if it is busy, in a request head, or already gone.
+    ///
+    /// The phase changes under the channel's lock, so a request cannot start in between:
+    /// either it made the connection busy first (and it is left alone) or it is dropped
+    /// unread (`Tracker::busy`). A next request still on its way (sent, not yet read) is
+    /// lost with the connection, as with any server closing an idle connection.
+    pub fn close_if_idle(&self) -> Option<impl Future<Output = ()>> {
+        let sender = self.0.upgrade()?;
+        let marked = sender.send_if_modified(|phase| match phase {
+            Phase::Idle(_) => {
+                *phase = Phase::Closing;
+                true
+            }
+            _ => false,
+        });
+        if !marked {
+            return None;
+        }
+        let mut phases = sender.subscribe();
+        // The sender goes with the connection's last `Tracker`, the one in `Watched`, which
+        // is dropped after its socket: once it is gone, the socket is closed.
+        drop(sender);
+        Some(async move { while phases.changed().await.is_ok() {} })
     }
 }
 
@@ -75,6 +124,7 @@ async fn watchdog(mut phases: watch::Receiver<Phase>, options: ServerOptions) {
             Phase::Head(since) => since.checked_add(options.header_timeout),
             Phase::Idle(since) => since.checked_add(options.idle_timeout),
             Phase::Busy => None,
+            Phase::Closing => return,
         };
         let expired = async move {
             match deadline {
@@ -96,6 +146,7 @@ async fn watchdog(mut phases: watch::Receiver<Phase>, options: ServerOptions) {
 
 /// The socket, reporting to the tracker whenever bytes arrive.
 pub struct Watched<T> {
+    // Declared first so it is dropped (closed) before `tracker`: `close_if_idle` relies on it.
     inner: T,
     tracker: Tracker,
 }
@@ -216,6 +267,34 @@ mod tests {
         })
         .await;
         assert_eq!(body, None);
+    }
+
+    #[tokio::test]
+    async fn close_if_idle_closes_only_idle_connections_and_waits_for_the_close() {
+        let forever = options(60_000, 60_000);
+        let (tracker, watchdog) = watch(forever);
+        let weak = tracker.downgrade();
+        // A new connection is waiting for its first head, not idle.
+        assert!(weak.close_if_idle().is_none());
+        let busy = tracker.busy().expect("not closing");
+        assert!(weak.close_if_idle().is_none());
+        drop(busy);
+        let closed = weak.close_if_idle().expect("idle");
+        // Fires at once, whatever the limits.
+        tokio::time::timeout(Duration::from_secs(5), watchdog)
+            .await
+            .expect("the watchdog fires");
+        // A request arriving now is refused, and the connection is not closed twice.
+        assert!(tracker.busy().is_none());
+        assert!(weak.close_if_idle().is_none());
+        // Done only once the connection's last tracker (its socket's) is gone.
+        let mut closed = Box::pin(closed);
+        let pending = tokio::time::timeout(Duration::from_millis(50), closed.as_mut()).await;
+        assert!(pending.is_err());
+        drop(tracker);
+        tokio::time::timeout(Duration::from_secs(5), closed)
+            .await
+            .expect("done once the tracker is dropped");
     }
 
     #[tokio::test]

@@ -25,6 +25,7 @@ mod generated;
 mod hooks;
 mod ids;
 mod options;
+mod registry;
 mod schema;
 mod secrets;
 mod server;

@@ -28,7 +28,8 @@ the admin API and the audit log).
   --export-delay-ms MS     how long a started log export takes to finish (default 500)
   --header-timeout-ms MS   close a connection whose request head (or body) takes longer
                            than this to arrive (default 10000)
-  --idle-timeout-ms MS     close a keep-alive connection idle for this long (default 30000)
+  --idle-timeout-ms MS     close a keep-alive connection idle for this long (default 30000);
+                           POST /__mock/close-idle closes the idle ones at once
   -h, --help               show this help
 
 Prints `listening on http://HOST:PORT` once ready. The mock's own control routes

@@ -78,13 +78,25 @@ async fn connection(
     options: ServerOptions,
 ) {
     let (tracker, watchdog) = conn::watch(options);
+    // Held until the connection ends.
+    let registration = state.connections().register(&tracker);
+    let client = Peer {
+        ip: peer,
+        connection: registration.id,
+    };
     let io = TokioIo::new(Watched::new(stream, tracker.clone()));
     let service = service_fn(move |req| {
         // hyper calls this once a request head is complete; the connection is busy
         // (exempt from timeouts) until the answer is handed back.
         let busy = tracker.busy();
         let state = state.clone();
-        async move { handle(state, options, peer, req, busy).await }
+        async move {
+            match busy {
+                Some(busy) => handle(state, options, client, req, busy).await,
+                // `POST /__mock/close-idle` closed the connection just before.
+                None => Err(Dropped),
+            }
+        }
     });
     // hyper's own header timer is left off: it would also cut idle keep-alive waits at
     // the header limit (see `conn`). Without a timer set it is off anyway; this says so.
@@ -99,6 +111,13 @@ async fn connection(
     }
 }
 
+/// Where a request came from: the client's address and the connection's number.
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    ip: IpAddr,
+    connection: u64,
+}
+
 /// A response body: a whole one, or server-sent events written as they go.
 type Body = Either<Full<Bytes>, sse::SseBody>;
 
@@ -107,7 +126,7 @@ type Body = Either<Full<Bytes>, sse::SseBody>;
 async fn handle(
     state: Arc<MockState>,
     options: ServerOptions,
-    peer: IpAddr,
+    peer: Peer,
     req: Request<Incoming>,
     busy: conn::Busy,
 ) -> Result<Response<Body>, Dropped> {
@@ -118,17 +137,15 @@ async fn handle(
         Reply::file(file)
     } else if admin::is_admin_path(parts.uri.path()) && parts.uri.path() != sse::TEST_PATH {
         match read_body(body, body_timeout).await? {
-            Ok(body) => Reply::from_result(admin::handle(
-                &state,
-                &parts.method,
-                parts.uri.path(),
-                &body,
-            )),
+            Ok(body) => Reply::from_result(
+                admin::handle(&state, &parts.method, parts.uri.path(), &body).await,
+            ),
             Err(too_large) => too_large,
         }
     } else {
         let client = Client {
-            ip: peer.to_string(),
+            ip: peer.ip.to_string(),
+            connection: peer.connection,
             request_id: &request_id,
         };
         let mut streamed = None;
@@ -157,9 +174,10 @@ fn sse_response(body: sse::SseBody, request_id: &str) -> Response<Body> {
     response
 }
 
-/// Who sent an API request, and the `x-request-id` its answer carries.
+/// Who sent an API request, on which connection, and the `x-request-id` its answer carries.
 struct Client<'a> {
     ip: String,
+    connection: u64,
     request_id: &'a str,
 }
 
@@ -189,6 +207,7 @@ async fn api(
             .get(USER_AGENT)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         api_key_present: authorized,
+        connection: client.connection,
         stream: None,
     });
     let fault = state.faults().take(method, path);

@@ -1,14 +1,16 @@
-//! Everything the server remembers: the stored objects and audit log, the queued faults and
-//! the log of API requests. Each sits behind its own mutex, held only briefly and never across an
-//! await, so one lock per concern is simpler than anything finer.
+//! Everything the server remembers: the stored objects and audit log, the queued faults,
+//! the log of API requests and the open connections. Each sits behind its own mutex, held
+//! only briefly and never across an await, so one lock per concern is simpler than
+//! anything finer.
 
 use crate::engine::store::Stores;
 use crate::faults::FaultQueue;
 use crate::fixtures::Fixtures;
+use crate::registry::Connections;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// One API request as received, for `GET /__mock/requests`.
@@ -26,6 +28,8 @@ pub struct LoggedRequest {
     pub body: Value,
     pub user_agent: Option<String>,
     pub api_key_present: bool,
+    /// Which connection carried it: connections are numbered from 1 as they are accepted.
+    pub connection: u64,
     /// For a server-sent events answer: how it went, updated as it goes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamLog>,
@@ -51,6 +55,8 @@ pub struct MockState {
     faults: Mutex<FaultQueue>,
     requests: Mutex<Vec<LoggedRequest>>,
     next_seq: AtomicU64,
+    /// Not reset: connections outlive resets.
+    connections: Arc<Connections>,
 }
 
 impl MockState {
@@ -65,6 +71,7 @@ impl MockState {
             faults: Mutex::default(),
             requests: Mutex::default(),
             next_seq: AtomicU64::new(0),
+            connections: Arc::default(),
         })
     }
 
@@ -107,6 +114,10 @@ impl MockState {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultQueue> {
         lock(&self.faults)
+    }
+
+    pub(crate) fn connections(&self) -> &Arc<Connections> {
+        &self.connections
     }
 
     pub(crate) fn requests(&self) -> MutexGuard<'_, Vec<LoggedRequest>> {

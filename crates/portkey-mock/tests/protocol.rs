@@ -143,12 +143,13 @@ fn request_log_records_every_api_request_but_not_admin_ones() {
     assert_eq!(
         log["requests"][0],
         json!({"method": "GET", "path": "/v1/api-keys", "query": "page_size=1&workspace_id=ws%201",
-               "body": null, "user_agent": "portkey-rs/0.1.0", "api_key_present": true})
+               "body": null, "user_agent": "portkey-rs/0.1.0", "api_key_present": true,
+               "connection": 1})
     );
     assert_eq!(
         log["requests"][1],
         json!({"method": "POST", "path": "/v1/virtual-keys", "query": "", "body": {},
-               "user_agent": null, "api_key_present": false})
+               "user_agent": null, "api_key_present": false, "connection": 2})
     );
     assert_eq!(
         admin(&mock, "DELETE", "/__mock/requests", None)["cleared"],
