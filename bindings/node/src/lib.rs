@@ -580,3 +580,21 @@ fn outcome(result: portkey::Result<portkey::RawResponse>) -> Outcome {
         CoreError::Config { .. } | CoreError::Connection { .. } | CoreError::Timeout { .. } => base,
     }
 }
+
+/// One worker thread for napi's tokio runtime instead of one per core.
+///
+/// Why: a call is a few microseconds of work between two waits on the network. With several
+/// workers, each call's wake-up also wakes an idle worker to look for work to steal, and that
+/// futex traffic cost more CPU per call than the call itself; one worker does all the I/O and
+/// the JS thread never waits for it (Promises settle through napi's threadsafe functions).
+#[napi_derive::module_init]
+fn one_worker_runtime() {
+    if let Ok(rt) = napi::tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("portkey-io")
+        .enable_all()
+        .build()
+    {
+        napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+    }
+}

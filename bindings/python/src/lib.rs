@@ -236,18 +236,21 @@ impl NativeClient {
                 // Signal handlers run on the main thread only: elsewhere, no wake-ups.
                 let signals = runtime::is_main_thread(py);
                 py.detach(|| {
-                    // `block_on` drives the call on this (Python) thread while the runtime's
-                    // workers run the connection; spawning it and waiting on a channel
-                    // measured the same (python/bench/README.md). A panic in the core
-                    // unwinds to here.
+                    // The call runs on this (Python) thread, which also waits on the socket
+                    // (`runtime::block_on_here`). A panic in the core unwinds to here.
                     std::panic::catch_unwind(AssertUnwindSafe(|| {
                         test_panic(op);
-                        let rt = runtime::get();
                         let call = client.call_by_name(op, params, &options);
-                        let result = if signals {
-                            rt.block_on(interruptible(call))?
+                        let ran = if signals {
+                            runtime::block_on_here(interruptible(call))
                         } else {
-                            rt.block_on(call)
+                            runtime::block_on_here(async { Ok(call.await) })
+                        };
+                        let result = match ran {
+                            Ok(result) => result?,
+                            // No thread resources left for a runtime: a PortkeyError, as a
+                            // panic would be.
+                            Err(e) => return Ok(Outcome::Panic(format!("no runtime: {e}"))),
                         };
                         Ok::<_, PyErr>(match result {
                             Ok(r) => Outcome::Ok(r),

@@ -6,7 +6,8 @@
 //! worker threads, and every task spawned on it would wait forever. We rebuild it when the
 //! process id changes; `call` (blocking) and `acall` (asyncio, `bridge.rs`) share it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -174,6 +175,44 @@ pub fn get() -> &'static TokioRuntime {
             .build()
     });
     built.expect("the tokio runtime can be built (threads available)")
+}
+
+thread_local! {
+    /// This thread's own runtime for blocking calls, with the process id it was built in.
+    static LOCAL: RefCell<Option<(u32, Rc<TokioRuntime>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `future` to its end on this thread, on a single-threaded runtime of its own.
+///
+/// Why not the shared runtime: with it, the socket's readiness arrives on a worker thread,
+/// which must then wake this one, and that hand-off cost more CPU than the HTTP exchange
+/// itself. Here this thread waits on the socket itself (the connection is driven by the call:
+/// see the core's `pool.rs`), and its pooled connections stay with its runtime. Streams stay
+/// on the shared runtime: a `Stream` may be read from another thread than the one that
+/// opened it, and only a running runtime delivers its socket's readiness.
+///
+/// After `fork()` the child's thread finds the parent's runtime, whose epoll instance it
+/// shares with the parent: it is leaked, never dropped, and a fresh one is built.
+pub fn block_on_here<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
+    let pid = std::process::id();
+    let rt = LOCAL.with(|local| -> std::io::Result<Rc<TokioRuntime>> {
+        let mut local = local.borrow_mut();
+        if let Some((owner, rt)) = local.as_ref() {
+            if *owner == pid {
+                return Ok(rt.clone());
+            }
+        }
+        let rt = Rc::new(
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        );
+        if let Some(parent) = local.replace((pid, rt.clone())) {
+            std::mem::forget(parent);
+        }
+        Ok(rt)
+    })?;
+    Ok(rt.block_on(future))
 }
 
 /// Whether this is the thread Python runs signal handlers on (`threading.main_thread()`),

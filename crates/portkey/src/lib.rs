@@ -18,6 +18,7 @@ pub mod models;
 pub mod operation;
 pub mod ops;
 pub mod pagination;
+mod pool;
 mod proxy;
 mod request;
 pub mod resources;

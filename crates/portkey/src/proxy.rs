@@ -108,6 +108,18 @@ impl ProxiedIo {
     }
 }
 
+/// The socket under a connection, TLS or not (see `pool.rs`: an idle connection's socket is
+/// asked directly whether the server closed it).
+#[cfg(unix)]
+pub(crate) fn raw_fd(io: &hyper_rustls::MaybeHttpsStream<ProxiedIo>) -> std::os::fd::RawFd {
+    use std::os::fd::AsRawFd;
+    let proxied = match io {
+        hyper_rustls::MaybeHttpsStream::Http(proxied) => proxied,
+        hyper_rustls::MaybeHttpsStream::Https(tls) => tls.inner().get_ref().0.inner(),
+    };
+    proxied.io.inner().as_raw_fd()
+}
+
 impl Connection for ProxiedIo {
     fn connected(&self) -> Connected {
         self.io.connected().proxy(self.absolute_form)

@@ -8,16 +8,17 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::{Body as _, Incoming};
 pub use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{Connection as _, HttpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::TokioExecutor;
+use tower_service::Service as _;
 
 use crate::error::Headers;
 use crate::operation::Method;
+use crate::pool::{Conn, Key, Pool};
 use crate::proxy::ProxyConnector;
 
 /// A fully built request.
@@ -116,36 +117,11 @@ impl futures_core::Stream for Whole {
     }
 }
 
-/// hyper's body as a stream of data chunks (trailers are skipped).
-struct Chunks(Incoming);
-
-impl futures_core::Stream for Chunks {
-    type Item = Result<Bytes, TransportError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            match Pin::new(&mut self.0).poll_frame(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Err(e))) => {
-                    return Poll::Ready(Some(Err(TransportError::Io(chain(&e)))))
-                }
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        if !data.is_empty() {
-                            return Poll::Ready(Some(Ok(data)));
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The production transport: one hyper connection pool (HTTP/1.1 keep-alive), rustls for TLS,
-/// and proxies from the environment (see `proxy.rs`).
+/// The production transport: HTTP/1.1 keep-alive connections that the calling task drives
+/// itself (see `pool.rs`), rustls for TLS, and proxies from the environment (`proxy.rs`).
 pub struct HyperTransport {
-    http: hyper_util::client::legacy::Client<HttpsConnector<ProxyConnector>, Full<Bytes>>,
+    connector: HttpsConnector<ProxyConnector>,
+    pool: Arc<Pool>,
     /// Kept to add `Proxy-Authorization` to plain-http requests sent to a proxy.
     proxy: Option<Arc<Matcher>>,
 }
@@ -158,7 +134,7 @@ impl HyperTransport {
         // The TLS layer below decides per URL; the TCP connector must let https through.
         tcp.enforce_http(false);
         let proxy = proxy.map(Arc::new);
-        let tls = hyper_rustls::HttpsConnectorBuilder::new()
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(std::sync::Arc::new(
                 rustls::crypto::ring::default_provider(),
             ))
@@ -169,58 +145,207 @@ impl HyperTransport {
                 tcp,
                 matcher: proxy.clone(),
             });
-        let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(tls);
-        Ok(HyperTransport { http, proxy })
+        Ok(HyperTransport {
+            connector,
+            pool: Arc::new(Pool::new()),
+            proxy,
+        })
     }
 
-    /// Sends the request and waits for the answer's head.
-    async fn head(
-        &self,
-        request: HttpRequest,
-    ) -> Result<hyper::Response<Incoming>, TransportError> {
+    /// Sends the request and waits for the answer's head; the body comes with the connection
+    /// that must be polled while it is read.
+    async fn head(&self, request: HttpRequest) -> Result<Answer, TransportError> {
+        // The client checked the base URL and encoded the path, so a failure here is a bug;
+        // in any case not a connection failure, and never retried.
+        let invalid = |e: &dyn std::fmt::Display| {
+            TransportError::Request(format!("invalid request URL: {e}"))
+        };
+        let uri: hyper::Uri = request.url.parse().map_err(|e| invalid(&e))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(invalid(&"not an absolute http(s) URL"));
+        };
+        let key = Key::here(&format!("{scheme}://{authority}"));
+        let host = HeaderValue::from_str(authority.as_str().rsplit('@').next().unwrap_or(""))
+            .map_err(|e| invalid(&e))?;
         let method = match request.method {
             Method::Get => hyper::Method::GET,
             Method::Post => hyper::Method::POST,
             Method::Put => hyper::Method::PUT,
             Method::Delete => hyper::Method::DELETE,
         };
-        let mut outgoing = hyper::Request::builder()
-            .method(method)
-            .uri(&request.url)
-            .body(Full::new(request.body.unwrap_or_default()))
-            // The client checked the base URL and encoded the path, so this is a bug if hit;
-            // in any case not a connection failure, and never retried.
-            .map_err(|e| TransportError::Request(format!("invalid request URL: {e}")))?;
+        let mut outgoing = hyper::Request::new(Full::new(request.body.unwrap_or_default()));
+        *outgoing.method_mut() = method;
         *outgoing.headers_mut() = request.headers;
-        if let Some(auth) = self.plain_proxy_auth(outgoing.uri()) {
+        outgoing.headers_mut().insert(hyper::header::HOST, host);
+        if let Some(auth) = self.plain_proxy_auth(&uri) {
             outgoing
                 .headers_mut()
                 .insert(hyper::header::PROXY_AUTHORIZATION, auth);
         }
-        self.http.request(outgoing).await.map_err(|e| {
-            let message = chain(&e);
-            if e.is_connect() {
-                TransportError::Connect(message)
-            } else {
-                TransportError::Io(message)
+        let mut target = Some(uri);
+        loop {
+            let (mut conn, reused) = match self.pool.checkout(&key) {
+                Some(conn) => (conn, true),
+                None => (
+                    self.connect(target.as_ref().unwrap_or(outgoing.uri()))
+                        .await?,
+                    false,
+                ),
+            };
+            if let Some(uri) = target.take() {
+                // Origin form (`/v1/x`) to a server; the whole URL to an HTTP proxy. The same
+                // origin always goes the same way, so a resent request keeps its form.
+                *outgoing.uri_mut() = if conn.absolute_form {
+                    uri
+                } else {
+                    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+                    path.parse().map_err(|e| invalid(&e))?
+                };
             }
-        })
+            let sending = std::pin::pin!(conn.sender.try_send_request(outgoing));
+            match conn.drive(sending).await {
+                Ok(response) => {
+                    return Ok(Answer {
+                        response,
+                        conn,
+                        key,
+                        pool: self.pool.clone(),
+                    })
+                }
+                Err(mut e) => match e.take_message() {
+                    // Never written (the connection closed before it took the request): safe
+                    // to send on another connection, whatever the method.
+                    Some(request) if reused => outgoing = request,
+                    _ => return Err(TransportError::Io(chain(e.error()))),
+                },
+            }
+        }
+    }
+
+    /// Opens a connection (through the proxy and TLS as configured) and does the HTTP/1.1
+    /// handshake; the request has not been sent yet, so every failure is a `Connect`.
+    async fn connect(&self, uri: &hyper::Uri) -> Result<Conn, TransportError> {
+        let io = self
+            .connector
+            .clone()
+            .call(uri.clone())
+            .await
+            .map_err(|e| TransportError::Connect(chain(&*e)))?;
+        let absolute_form = io.connected().is_proxied();
+        #[cfg(unix)]
+        let fd = crate::proxy::raw_fd(&io);
+        let (sender, driver) = hyper::client::conn::http1::handshake(io)
+            .await
+            .map_err(|e| TransportError::Connect(chain(&e)))?;
+        Ok(Conn::new(
+            sender,
+            driver,
+            absolute_form,
+            #[cfg(unix)]
+            fd,
+        ))
     }
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = self.head(request).await?.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| TransportError::Io(chain(&e)))?
-            .to_bytes();
+        let answer = self.head(request).await?;
+        let status = answer.response.status().as_u16();
+        let headers = headers_of(answer.response.headers());
+        let mut body = answer.into_body();
+        let mut whole = match body.next().await.transpose()? {
+            None => {
+                return Ok(HttpResponse {
+                    status,
+                    headers,
+                    body: Bytes::new(),
+                })
+            }
+            Some(first) => first,
+        };
+        // Most answers come in one chunk, kept as it is; more are joined.
+        if let Some(second) = body.next().await.transpose()? {
+            let mut joined = bytes::BytesMut::from(&whole[..]);
+            joined.extend_from_slice(&second);
+            while let Some(chunk) = body.next().await.transpose()? {
+                joined.extend_from_slice(&chunk);
+            }
+            whole = joined.freeze();
+        }
         Ok(HttpResponse {
-            status: parts.status.as_u16(),
-            headers: headers_of(&parts.headers),
-            body,
+            status,
+            headers,
+            body: whole,
         })
+    }
+}
+
+/// An answer's head, with the connection its body arrives on.
+struct Answer {
+    response: hyper::Response<Incoming>,
+    conn: Conn,
+    key: Key,
+    pool: Arc<Pool>,
+}
+
+impl Answer {
+    fn into_body(self) -> PooledBody {
+        PooledBody {
+            body: self.response.into_body(),
+            conn: Some(self.conn),
+            key: Some(self.key),
+            pool: self.pool,
+        }
+    }
+}
+
+/// A response body as a stream of data chunks (trailers are skipped). It polls the
+/// connection while it is read, puts the connection back in the pool once it is read to its
+/// end, and closes it when dropped before that.
+struct PooledBody {
+    body: Incoming,
+    conn: Option<Conn>,
+    key: Option<Key>,
+    pool: Arc<Pool>,
+}
+
+impl PooledBody {
+    async fn next(&mut self) -> Option<Result<Bytes, TransportError>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+}
+
+impl futures_core::Stream for PooledBody {
+    type Item = Result<Bytes, TransportError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some(conn) = this.conn.as_mut() {
+            // A failure shows in the body too (as its error), so it is not reported here.
+            conn.poll_io(cx);
+        }
+        loop {
+            match Pin::new(&mut this.body).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => {
+                    if let (Some(mut conn), Some(key)) = (this.conn.take(), this.key.take()) {
+                        // Lets the connection finish the exchange and ask for the next one.
+                        conn.poll_io(cx);
+                        this.pool.put(key, conn);
+                    }
+                    return Poll::Ready(None);
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.conn = None;
+                    return Poll::Ready(Some(Err(TransportError::Io(chain(&e)))));
+                }
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        if !data.is_empty() {
+                            return Poll::Ready(Some(Ok(data)));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -266,18 +391,19 @@ impl Transport for HyperTransport {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
         let timeout = request.timeout;
         Box::pin(async move {
-            let response = tokio::time::timeout(timeout, self.head(request))
+            let answer = tokio::time::timeout(timeout, self.head(request))
                 .await
                 .unwrap_or_else(|_| {
                     Err(TransportError::Timeout(format!(
                         "no answer within {timeout:?}"
                     )))
                 })?;
-            let (parts, body) = response.into_parts();
-            let body: BodyStream = Box::pin(Chunks(body));
+            let status = answer.response.status().as_u16();
+            let headers = headers_of(answer.response.headers());
+            let body: BodyStream = Box::pin(answer.into_body());
             Ok(StreamingResponse {
-                status: parts.status.as_u16(),
-                headers: headers_of(&parts.headers),
+                status,
+                headers,
                 body,
             })
         })
@@ -285,7 +411,7 @@ impl Transport for HyperTransport {
 }
 
 /// The error with its causes: hyper's own text is only "client error (Connect)".
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -341,5 +467,89 @@ mod tests {
                 other => panic!("{url}: expected a connect error, got {other:?}"),
             }
         }
+    }
+
+    /// A server that answers each request on a connection with a small keep-alive answer,
+    /// then closes the connection once `answers_per_connection` are sent; it counts requests.
+    async fn closing_server(
+        answers_per_connection: usize,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v1/x", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let counted = counted.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    for _ in 0..answers_per_connection {
+                        let mut seen = Vec::new();
+                        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                            match socket.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => seen.extend_from_slice(&buf[..n]),
+                            }
+                        }
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+                        if socket.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                    // Closed while idle, as a server's keep-alive timeout does.
+                });
+            }
+        });
+        (url, requests)
+    }
+
+    fn request(method: Method, url: &str) -> HttpRequest {
+        HttpRequest {
+            method,
+            url: url.to_owned(),
+            headers: HeaderMap::new(),
+            body: (method == Method::Post).then(|| Bytes::from_static(b"{}")),
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_connection_the_server_closed_while_idle_is_not_used_again() {
+        let (url, requests) = closing_server(1).await;
+        let transport =
+            HyperTransport::new(Duration::from_secs(2), None).expect("TLS config builds");
+        for round in 0..20 {
+            let method = if round % 2 == 0 {
+                Method::Get
+            } else {
+                Method::Post
+            };
+            // Let the server's close arrive: the connection now sits closed in the pool.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            let answer = transport.send(request(method, &url)).await;
+            assert_eq!(answer.map(|a| a.status), Ok(200), "round {round}");
+        }
+        // Each request was sent once: none was written into a closed connection and resent.
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 20);
+    }
+
+    #[tokio::test]
+    async fn a_kept_alive_connection_is_reused() {
+        let (url, requests) = closing_server(usize::MAX).await;
+        let transport =
+            HyperTransport::new(Duration::from_secs(2), None).expect("TLS config builds");
+        for _ in 0..5 {
+            let answer = transport.send(request(Method::Get, &url)).await;
+            assert_eq!(answer.map(|a| a.status), Ok(200));
+        }
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 5);
+        let key = Key::here(url.trim_end_matches("/v1/x"));
+        let idle = transport
+            .pool
+            .with_idle(|idle| idle.by_key.get(&key).map_or(0, Vec::len));
+        assert_eq!(idle, Some(1), "one connection, reused for every call");
     }
 }
