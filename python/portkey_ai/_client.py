@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from ._native import NativeClient, at_exit
+from weakref import WeakKeyDictionary
+
+from ._native import Inbox, NativeClient
 from ._exceptions import InvalidParameterError, from_construction, from_outcome, not_an_object
 from ._types import NotGiven
 from .resources._all import AsyncResources, SyncResources
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import asyncio
     from typing import Any, Dict, Mapping, Optional, TypeVar
 
     from ._exceptions import Outcome
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
     _C = TypeVar("_C", bound="_BaseClient")
 
 __all__ = ["Portkey", "AsyncPortkey"]
+
+# One inbox per event loop, dropped with the loop (which closes its socket pair).
+_inboxes: WeakKeyDictionary[asyncio.AbstractEventLoop, Inbox] = WeakKeyDictionary()
 
 
 def _loads(data: bytes) -> Any:
@@ -185,28 +191,21 @@ class Portkey(_BaseClient, SyncResources):
         return Stream(_opened(opened), cls)
 
 
-_exit_hook_registered = False
-
-
-def _wait_for_async_calls_at_exit() -> None:
-    """Once per process: at exit, stop handing asyncio results over and let the steps under
-    way finish before the interpreter finalizes (a thread releasing the GIL then would abort
-    the process)."""
-    global _exit_hook_registered
-    if not _exit_hook_registered:
-        import atexit
-
-        atexit.register(at_exit, 5.0)
-        _exit_hook_registered = True
+def _inbox_for(loop: asyncio.AbstractEventLoop) -> Inbox:
+    """The inbox where the native runtime leaves `loop`'s finished calls, made and registered
+    with the loop on its first asyncio call (called from `_native`). The loop wakes when a call
+    finishes and drains the inbox on its own thread: no other thread ever runs Python."""
+    inbox = _inboxes.get(loop)
+    if inbox is None:
+        inbox = Inbox()
+        loop.add_reader(inbox.fileno(), inbox.drain)
+        _inboxes[loop] = inbox
+    return inbox
 
 
 class AsyncPortkey(_BaseClient, AsyncResources):
     """The asyncio twin of `Portkey`: the same settings and methods, awaitable (a paginated
     `list` returns an `AsyncPager`: await it for the first page, or `async for` over it)."""
-
-    def _setup(self, native: NativeClient) -> None:
-        _wait_for_async_calls_at_exit()
-        self._native = native
 
     async def _call(
         self,

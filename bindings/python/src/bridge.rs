@@ -1,24 +1,26 @@
 //! The asyncio path: a call running on the shared runtime, seen from Python as an
 //! `asyncio.Future` of the running event loop.
 //!
-//! Hand-written rather than `pyo3_async_runtimes::future_into_py`, for two reasons:
-//! - When the event loop is closed while a call is in flight, that crate's completion step
-//!   gets `RuntimeError: Event loop is closed` from `call_soon_threadsafe` and prints it with
-//!   its traceback on stderr. Here a closed loop, or one closed meanwhile, ends the call
-//!   quietly: no one is left to take its result.
-//! - One task and one completion step per call instead of two tasks and a step: the call
-//!   needs neither task locals nor contextvars (it never calls back into Python).
+//! Hand-written rather than `pyo3_async_runtimes::future_into_py`: no thread but the event
+//! loop's ever touches Python. A finished call's outcome goes into the loop's `Inbox` (a
+//! queue and a socket the loop watches with `add_reader`); the loop wakes, and `Inbox.drain`,
+//! on the loop's thread with the GIL, converts the outcomes and sets the futures' results.
 //!
-//! Flow: `acall` creates the future on the running loop and spawns the call. Cancelling the
-//! future (a done-callback) drops the call, which closes its connection. When the call ends,
-//! a blocking-pool thread (never a runtime worker, which must not wait on the GIL) attaches,
-//! converts the outcome and schedules `Complete` on the loop with `call_soon_threadsafe`;
-//! `Complete` sets the result unless the future is already done (cancelled meanwhile).
+//! Why not attach to the interpreter from the runtime's threads (as that crate does, and as
+//! this module did): it took a blocking-pool thread per call (a runtime worker must not wait
+//! for the GIL), hence three thread wake-ups per call; and a foreign thread holding or taking
+//! the GIL while the interpreter finalizes aborts the process (a script ending, or an
+//! `atexit` handler returning, with a result in flight). A queue and a socket need neither.
+//!
+//! Cancelling the future (a done-callback) drops the call, which closes its connection. A
+//! loop closed with calls in flight never drains them: their results are dropped quietly.
 
 use std::future::Future;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -29,6 +31,7 @@ use crate::outcome::Outcome;
 use crate::runtime;
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static INBOX_FOR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The future's done-callback: dropping the sender wakes the call's task, which then drops
 /// the call. Fires for every end of the future; after a result it finds the task gone.
@@ -46,30 +49,75 @@ impl DropCall {
     }
 }
 
-/// Run by the event loop: sets the result unless the future was cancelled meanwhile (then
-/// `set_result` would raise, and the loop would print it).
+/// Finished calls of one event loop, waiting for the loop to take them.
 ///
-/// `settled` is set for a call started after `runtime::at_exit` (by an `atexit` handler that
-/// runs an event loop of its own). No one waits for such a call's completion step at exit, and
-/// the step can still be inside `call_soon_threadsafe`, which drops the GIL to write to the
-/// loop's wake-up socket: this callback can run meanwhile, the handler return, and the
-/// interpreter start finalizing. A thread taking the GIL back then is ended with
-/// `pthread_exit`, which aborts a Rust thread (SIGABRT). So this callback waits, with the GIL
-/// released, until the step is over.
+/// `portkey_ai._client._inbox_for(loop)` makes one per loop and registers `drain` with
+/// `loop.add_reader(inbox.fileno(), inbox.drain)`.
 #[pyclass(frozen, module = "portkey_ai._native")]
-struct Complete {
-    settled: Option<Arc<AtomicBool>>,
+pub struct Inbox {
+    /// Futures and their outcomes. `Py` handles may be moved and dropped without the GIL
+    /// (pyo3 defers the decref), so runtime threads push here without attaching.
+    ready: Mutex<Vec<(Py<PyAny>, Outcome)>>,
+    /// Whether a wake-up byte is already on its way: at most one per drain.
+    armed: AtomicBool,
+    /// The loop watches `reader`; runtime threads write a byte to `writer` to wake it.
+    reader: UnixStream,
+    writer: UnixStream,
+}
+
+impl Inbox {
+    fn push(&self, future: Py<PyAny>, outcome: Outcome) {
+        self.ready
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((future, outcome));
+        if !self.armed.swap(true, Ordering::SeqCst) {
+            // Fails only when the socket buffer is full, i.e. a wake-up is pending anyway.
+            let _ = (&self.writer).write(&[1]);
+        }
+    }
 }
 
 #[pymethods]
-impl Complete {
-    fn __call__(&self, future: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let py = future.py();
-        if !future.call_method0(intern!(py, "done"))?.is_truthy()? {
+impl Inbox {
+    #[new]
+    fn new() -> PyResult<Self> {
+        let (reader, writer) = UnixStream::pair()?;
+        reader.set_nonblocking(true)?;
+        writer.set_nonblocking(true)?;
+        Ok(Inbox {
+            ready: Mutex::new(Vec::new()),
+            armed: AtomicBool::new(false),
+            reader,
+            writer,
+        })
+    }
+
+    fn fileno(&self) -> i32 {
+        self.reader.as_raw_fd()
+    }
+
+    /// Run by the loop when the socket is readable: hands every finished call its result,
+    /// unless its future is already done (cancelled meanwhile: `set_result` would raise).
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
+        let mut sink = [0u8; 64];
+        while matches!((&self.reader).read(&mut sink), Ok(n) if n > 0) {}
+        // Disarmed before the queue is taken: a call finishing from here on wakes the loop
+        // again, one that finished before is in the batch below.
+        self.armed.store(false, Ordering::SeqCst);
+        let batch = std::mem::take(&mut *self.ready.lock().unwrap_or_else(PoisonError::into_inner));
+        for (future, outcome) in batch {
+            let future = future.bind(py);
+            if future.call_method0(intern!(py, "done"))?.is_truthy()? {
+                continue;
+            }
+            let value = match outcome.into_py_any(py) {
+                Ok(value) => value,
+                Err(e) => {
+                    Outcome::Panic(format!("cannot convert the answer: {e}")).into_py_any(py)?
+                }
+            };
             future.call_method1(intern!(py, "set_result"), (value,))?;
-        }
-        if let Some(settled) = &self.settled {
-            py.detach(|| runtime::wait_for(settled, Duration::from_secs(5)));
         }
         Ok(())
     }
@@ -95,6 +143,10 @@ where
             return Ok(future);
         }
     };
+    let inbox: Py<Inbox> = INBOX_FOR
+        .import(py, "portkey_ai._client", "_inbox_for")?
+        .call1((&event_loop,))?
+        .extract()?;
 
     let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
     future.call_method1(
@@ -104,62 +156,14 @@ where
         },),
     )?;
 
-    let event_loop = event_loop.unbind();
     let handle = future.clone().unbind();
-    let started_exiting = runtime::exiting();
-    let settled = started_exiting.then(|| Arc::new(AtomicBool::new(false)));
     rt.spawn(async move {
-        let outcome = tokio::select! {
+        tokio::select! {
             biased;
             // Cancelled (or the future is gone): dropping `call` here closes its connection.
-            _ = cancel_rx => return,
-            outcome = call => outcome,
-        };
-        // Not awaited: the task ends now, the step runs on a blocking-pool thread.
-        tokio::task::spawn_blocking(move || {
-            let complete = Complete {
-                settled: settled.clone(),
-            };
-            runtime::hand_over(started_exiting, || {
-                Python::attach(|py| {
-                    deliver(py, event_loop.bind(py), handle.bind(py), complete, outcome)
-                })
-            });
-            // The GIL is released: the loop's `Complete` may stop waiting.
-            if let Some(settled) = settled {
-                settled.store(true, Ordering::SeqCst);
-            }
-        });
+            _ = cancel_rx => {}
+            outcome = call => inbox.get().push(handle, outcome),
+        }
     });
     Ok(future)
-}
-
-/// Hands `outcome` to the loop. Quiet when the loop was closed with the call in flight.
-fn deliver(
-    py: Python<'_>,
-    event_loop: &Bound<'_, PyAny>,
-    future: &Bound<'_, PyAny>,
-    complete: Complete,
-    outcome: Outcome,
-) {
-    let closed = event_loop
-        .call_method0(intern!(py, "is_closed"))
-        .and_then(|c| c.is_truthy())
-        .unwrap_or(true);
-    if closed {
-        return;
-    }
-    let value = match outcome.into_py_any(py) {
-        Ok(value) => value,
-        Err(e) => match Outcome::Panic(format!("cannot convert the answer: {e}")).into_py_any(py) {
-            Ok(value) => value,
-            Err(_) => return,
-        },
-    };
-    // Fails only if the loop closed since the check above (RuntimeError): nothing to hand
-    // the result to, so it is dropped, quietly.
-    let _ = event_loop.call_method1(
-        intern!(py, "call_soon_threadsafe"),
-        (complete, future, value),
-    );
 }

@@ -372,15 +372,6 @@ fn opened(result: portkey::Result<portkey::EventStream>) -> Outcome {
     }
 }
 
-/// At exit: stops handing asyncio results to Python, then blocks (GIL released) until no
-/// result is being handed over, or until `timeout_seconds`; returns whether it got there.
-/// Registered with `atexit` by the package.
-#[pyfunction]
-fn at_exit(py: Python<'_>, timeout_seconds: f64) -> bool {
-    let timeout = Duration::from_secs_f64(timeout_seconds.clamp(0.0, 60.0));
-    py.detach(|| runtime::at_exit(timeout))
-}
-
 /// `(name, summary, [(param, doc, required)])`.
 type OperationDoc = (
     &'static str,
@@ -410,7 +401,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeStream>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
-    m.add_function(wrap_pyfunction!(at_exit, m)?)?;
+    m.add_class::<bridge::Inbox>()?;
     m.add("VERSION", portkey::VERSION)?;
     Ok(())
 }

@@ -1,15 +1,14 @@
-//! The one tokio runtime behind both the blocking and the asyncio paths, its fork safety, and
-//! the exit handshake of the asyncio path.
+//! The tokio runtimes: one per thread for blocking calls, one shared by asyncio calls and
+//! streams, and their fork safety.
 //!
-//! The runtime is ours, not a `OnceLock` (as in `pyo3_async_runtimes::tokio`), because it must
-//! be replaced after `os.fork()`: the child inherits the runtime's memory but none of its
-//! worker threads, and every task spawned on it would wait forever. We rebuild it when the
-//! process id changes; `call` (blocking) and `acall` (asyncio, `bridge.rs`) share it.
+//! The shared runtime is ours, not a `OnceLock` (as in `pyo3_async_runtimes::tokio`), because
+//! it must be replaced after `os.fork()`: the child inherits the runtime's memory but none of
+//! its worker threads, and every task spawned on it would wait forever. We rebuild it when the
+//! process id changes.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use pyo3::prelude::*;
 use tokio::runtime::Runtime as TokioRuntime;
@@ -35,13 +34,6 @@ impl<T> ForkLocal<T> {
         ForkLocal {
             slot: AtomicPtr::new(Box::into_raw(boxed)),
         }
-    }
-
-    /// Whether a value exists and belongs to this process (false in a fresh fork).
-    pub fn is_current(&self) -> bool {
-        // SAFETY: as in `get_or_rebuild`.
-        unsafe { self.slot.load(Ordering::Acquire).as_ref() }
-            .is_some_and(|(owner, _)| *owner == std::process::id())
     }
 
     /// The value of the current process, built by `make` on first use and after a fork.
@@ -94,78 +86,9 @@ unsafe impl<T: Send + Sync> Send for ForkLocal<T> {}
 
 static RUNTIME: ForkLocal<TokioRuntime> = ForkLocal::empty();
 
-/// Completion steps under way: a runtime thread attached to the interpreter to hand an asyncio
-/// result over (see `bridge.rs`).
-///
-/// Why: if the script ends while a thread is in that step, the interpreter starts finalizing
-/// and the thread's release of the GIL aborts the process ("PyGILState_Release: thread state
-/// ... must be current"). At exit, an `atexit` hook (`portkey_ai._client`) calls `at_exit`,
-/// which stops new steps and waits, with the GIL released, until this count is zero.
-static HANDING_OVER: AtomicUsize = AtomicUsize::new(0);
-
-/// Set at exit: no result is handed to Python any more (there is no event loop left to take
-/// it, and attaching to a finalizing interpreter is not safe).
-static EXITING: AtomicBool = AtomicBool::new(false);
-
-/// Counts one completion step while alive; a drop guard, so a panicking step counts down too.
-struct HandingOver;
-
-impl Drop for HandingOver {
-    fn drop(&mut self) {
-        HANDING_OVER.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Whether `at_exit` has run. A call started after it (by an `atexit` handler that runs an
-/// event loop of its own) is still answered: its loop is waiting for it.
-pub fn exiting() -> bool {
-    EXITING.load(Ordering::SeqCst)
-}
-
-/// Runs `step` (which attaches to the interpreter) unless the process is exiting and the call
-/// started before that (`started_exiting`: what `exiting()` said when it started). With
-/// `at_exit`, a Dekker-style handshake on two sequentially consistent atomics: either
-/// `at_exit` sees this step counted and waits for it, or this step sees `EXITING` and skips.
-pub fn hand_over(started_exiting: bool, step: impl FnOnce()) {
-    HANDING_OVER.fetch_add(1, Ordering::SeqCst);
-    let _counted = HandingOver;
-    if started_exiting || !EXITING.load(Ordering::SeqCst) {
-        step();
-    }
-}
-
-/// Stops handing asyncio results over and waits until no completion step is under way, or
-/// until `timeout`; true when idle. Called once, at exit, with the GIL released. Calls still
-/// running are left to end with the process: nothing can receive their results any more.
-pub fn at_exit(timeout: Duration) -> bool {
-    EXITING.store(true, Ordering::SeqCst);
-    // A forked child that never called has no runtime of its own; the count is the parent's.
-    if !RUNTIME.is_current() {
-        return true;
-    }
-    let deadline = Instant::now() + timeout;
-    while HANDING_OVER.load(Ordering::SeqCst) > 0 {
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    true
-}
-
-/// Waits (call it with the GIL released) until `flag` is set or `timeout` has passed.
-pub fn wait_for(flag: &AtomicBool, timeout: Duration) {
-    let deadline = Instant::now() + timeout;
-    while !flag.load(Ordering::SeqCst) && Instant::now() < deadline {
-        std::thread::yield_now();
-    }
-}
-
 /// The runtime of this process, built lazily: importing the module starts no thread.
 pub fn get() -> &'static TokioRuntime {
     let built = RUNTIME.get_or_rebuild(|| {
-        // A fresh runtime (first use, or a forked child): the parent's tasks are not ours.
-        HANDING_OVER.store(0, Ordering::SeqCst);
         tokio::runtime::Builder::new_multi_thread()
             // Calls are I/O-bound: two workers keep latency low on small machines without a
             // thread per core on big ones.
