@@ -1,6 +1,6 @@
 'use strict';
 // Error classes, named and nested as in the official SDK. The native layer resolves a failed
-// call as data ({ ok: false, kind: <class name>, ... }); `fromOutcome` builds that class here.
+// call as data ({ kind: <class name>, status, message, ... }); `fromOutcome` builds that class.
 
 class PortkeyError extends Error {}
 

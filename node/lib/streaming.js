@@ -11,7 +11,9 @@
 // APITimeoutError for a stall between events, APIConnectionError for a cut connection,
 // APIResponseValidationError for an event that is not JSON, the APIError class of an `error`
 // event), on `break` (or `return`/`throw` out of the `for await`), `close()`, and
-// `controller.abort()`. Events are read from the connection only as the loop asks for them.
+// `controller.abort()`. Events are read from the connection only as the loop asks for them;
+// each read from the addon hands over every event already received (at most 64 KiB), so a
+// Promise crosses from the addon per batch of events, not per event.
 const { APIResponseValidationError, PortkeyError, fromOutcome, parseHeaders } = require('./errors');
 
 class Stream {
@@ -19,6 +21,11 @@ class Stream {
   #done = false;
   #iterated = false;
   #headers;
+  /** The addon's last batch of events' data (all it had received), and the next one to yield. */
+  #batch = [];
+  #at = 0;
+  /** The addon's read in flight, if any. */
+  #reading = null;
 
   /** @internal Made by the client (lib/client.js) from the addon's NativeStream. */
   constructor(native) {
@@ -41,26 +48,51 @@ class Stream {
   /** Closes the connection; idempotent. A loop over the stream then ends. */
   close() {
     this.#done = true;
+    this.#batch = [];
+    this.#at = 0;
     this.#native.close();
   }
 
-  async #next() {
+  /** The next item. A call made while a read is in flight waits for it: none skips a batch. */
+  #next() {
+    if (this.#reading) return this.#reading.then(() => this.#next(), () => this.#next());
+    return this.#step();
+  }
+
+  async #step() {
     if (this.#done) return { done: true, value: undefined };
-    const out = await this.#native.next();
+    if (this.#at < this.#batch.length) return this.#item();
+    const reading = this.#native.next();
+    this.#reading = reading;
+    let out;
+    try {
+      out = await reading;
+    } finally {
+      this.#reading = null;
+    }
+    if (this.#done) return { done: true, value: undefined }; // closed while reading
     if (out === null) {
       this.#done = true;
       return { done: true, value: undefined };
     }
-    if (typeof out !== 'string') {
+    if (!Array.isArray(out)) {
       this.#done = true; // the addon closed the stream
       throw fromOutcome(out);
     }
-    const value = JSON.parse(out); // the core checked it is JSON
+    this.#batch = out;
+    this.#at = 0;
+    return this.#item();
+  }
+
+  /** The next event of the batch, parsed. */
+  #item() {
+    const text = this.#batch[this.#at++];
+    const value = JSON.parse(text); // the core checked it is JSON
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.close();
       throw new APIResponseValidationError('Invalid stream event: its data is not a JSON object', {
         status: this.status,
-        error: out,
+        error: text,
       });
     }
     return { done: false, value };

@@ -112,6 +112,32 @@ test('close() is idempotent; iterating a closed stream ends at once', async () =
   await lastStream({ client_closed: true });
 });
 
+test('close() or abort() inside the loop ends it, even with more events already received', async () => {
+  const { portkey, promptId } = await setup();
+  for (const stop of [(s) => s.close(), (s) => s.controller.abort()]) {
+    const stream = await portkey.prompts.completions.create({ promptID: promptId, variables: { name: 'Ada' }, stream: true });
+    const chunks = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      stop(stream);
+    }
+    assert.equal(chunks.length, 1);
+  }
+});
+
+test('next() called again before the last one settled: every event once, in order', async () => {
+  const { portkey, promptId } = await setup();
+  const create = () => portkey.prompts.completions.create({ promptID: promptId, variables: { name: 'Ada' }, stream: true });
+  const expected = [];
+  for await (const chunk of await create()) expected.push(chunk);
+  const iterator = (await create())[Symbol.asyncIterator]();
+  const results = await Promise.all(Array.from({ length: expected.length + 5 }, () => iterator.next()));
+  const chunks = results.filter((r) => !r.done).map((r) => r.value);
+  assert.equal(chunks.length, expected.length);
+  assert.equal(content(chunks), content(expected));
+  assert.ok(results.slice(expected.length).every((r) => r.done));
+});
+
 test('an unknown prompt rejects the opening', async () => {
   const { portkey } = await setup({ maxRetries: 0 });
   await assert.rejects(portkey.prompts.completions.create({ promptID: 'no-such-prompt', variables: { name: 'Ada' }, stream: true }), NotFoundError);
