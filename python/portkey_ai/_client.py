@@ -30,16 +30,6 @@ __all__ = ["Portkey", "AsyncPortkey"]
 _inboxes: WeakKeyDictionary[asyncio.AbstractEventLoop, Inbox] = WeakKeyDictionary()
 
 
-def _loads(data: bytes) -> Any:
-    # `json` (and the `re` and `enum` it pulls in) costs ~8 ms to import: deferred to the
-    # first answer, after which this name is `json.loads` itself.
-    global _loads
-    from json import loads
-
-    _loads = loads  # type: ignore[assignment]  # same call shape for our use
-    return loads(data)
-
-
 def _native_client(
     api_key: Optional[str],
     base_url: Optional[str],
@@ -66,16 +56,13 @@ def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, s
 
 
 def _answer(outcome: Outcome, cls: type[_R]) -> _R:
-    """The response object of a call, or the exception to raise."""
-    body = outcome[3]
-    if outcome[0] is not None or body is None:
+    """The response object of a call, or the exception to raise. The native module hands
+    over the answer already parsed (bindings/python/src/loads.rs)."""
+    data = outcome[3]
+    if outcome[0] is not None:
         raise from_outcome(outcome)
-    try:
-        data = _loads(body)
-    except (ValueError, RecursionError):
-        data = None
     if type(data) is not dict:
-        raise not_an_object(outcome[1], body)
+        raise not_an_object(outcome[1], data)
     return cls(data, outcome[2])
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
         Optional[str],
         Optional[int],
         Optional[List[Tuple[str, str]]],
-        Optional[bytes],
+        Any,
         Optional[str],
         Optional[str],
     ]
@@ -205,13 +205,13 @@ def _body(raw: Optional[bytes]) -> Any:
         return raw.decode("utf-8", "replace")
 
 
-def not_an_object(status: Optional[int], raw: bytes) -> APIResponseValidationError:
+def not_an_object(status: Optional[int], value: Any) -> APIResponseValidationError:
     """A 2xx answer that is not a JSON object. The core refuses those; this guards the
     Python side should one ever get through."""
     return APIResponseValidationError(
         "Invalid response body: the answer is not a JSON object",
         status_code=status or 0,
-        body=raw.decode("utf-8", "replace"),
+        body=value,
     )
 
 

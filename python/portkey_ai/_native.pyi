@@ -1,16 +1,17 @@
 # Stub of the private native module (bindings/python/src/lib.rs).
 import asyncio
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 VERSION: str
 
 # (kind, status, headers, body, message, detail): kind is None on success, then status,
-# headers and body (JSON bytes) are set; otherwise see portkey_ai._exceptions.from_outcome.
+# headers and body (the answer's JSON value, parsed) are set; otherwise body is the raw bytes
+# (or None), see portkey_ai._exceptions.from_outcome.
 Outcome = Tuple[
     Optional[str],
     Optional[int],
     Optional[List[Tuple[str, str]]],
-    Optional[bytes],
+    Any,
     Optional[str],
     Optional[str],
 ]

@@ -1,7 +1,7 @@
 """Response objects: parsed JSON with attribute and item access.
 
-Values are wrapped lazily, on access: a response costs one `json.loads` and one small object,
-however large it is. Fields the server adds later are reachable at once (`obj.new_field`,
+Values are wrapped lazily, on access: a response costs one parse (done by the native module)
+and one small object, however large it is. Fields the server adds later are reachable at once (`obj.new_field`,
 `obj["new_field"]`); typed subclasses only declare the known ones for type checkers.
 """
 
@@ -53,7 +53,8 @@ class PortkeyObject:
             return self._nested.get(name, GenericResponse)(value)
         if isinstance(value, list):
             cls = self._nested.get(name, GenericResponse)
-            return [_wrap_item(cls, v) for v in value]
+            # The items of a list are nearly always objects: made here, without a call each.
+            return [cls(v) if type(v) is dict else _wrap_item(cls, v) for v in value]
         return value
 
     # Hidden from type checkers: on typed classes they should flag `key.nmae`. Fields the
@@ -64,6 +65,11 @@ class PortkeyObject:
             # Only called when normal lookup fails, i.e. for data fields.
             if name.startswith("__"):
                 raise AttributeError(name)
+            cls = type(self)
+            if name in cls._fields and name not in cls.__dict__:
+                # A declared field: from now on a property of the class reads it, which
+                # spares each later read the failed lookup that leads here.
+                setattr(cls, name, _field(name))
             try:
                 value = self._data[name]
             except KeyError:
@@ -120,7 +126,7 @@ class PortkeyObject:
 
     def to_json(self, indent: Optional[int] = 2) -> str:
         """The data as JSON, indented by default."""
-        import json  # deferred: see _client._loads
+        import json  # deferred: importing it costs ~8 ms
 
         return json.dumps(self._data, indent=indent, ensure_ascii=False)
 
@@ -152,6 +158,18 @@ class GenericResponse(PortkeyObject):
     if TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any: ...
+
+
+def _field(name: str) -> property:
+    """What `__getattr__` gives for a declared field, as a property: None when absent."""
+
+    def read(self: PortkeyObject) -> Any:
+        value = self._data.get(name)
+        if isinstance(value, (dict, list)):
+            return self._wrap(name, value)
+        return value
+
+    return property(read)
 
 
 def _wrap_item(cls: type[PortkeyObject], value: Any) -> Any:

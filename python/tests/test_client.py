@@ -538,11 +538,13 @@ def test_undecodable_answers_are_exceptions_of_the_package(mock: Mock) -> None:
 def test_the_python_side_refuses_an_answer_that_is_not_an_object() -> None:
     from portkey_ai._client import _answer
 
-    for body in (b"[1,2]", b"null", b'"s"', b"42", b"[" * 100_000 + b"]" * 100_000, b"\xff"):
+    # The native module hands the answer over parsed; the core refuses all of these first.
+    for value in ([1, 2], None, "s", 42):
         with pytest.raises(portkey_ai.APIResponseValidationError) as info:
-            _answer((None, 200, [], body, None, None), portkey_ai.GenericResponse)
+            _answer((None, 200, [], value, None, None), portkey_ai.GenericResponse)
         assert info.value.status_code == 200
-    ok = _answer((None, 200, [], b'{"a": 1}', None, None), portkey_ai.GenericResponse)
+        assert info.value.body == value
+    ok = _answer((None, 200, [], {"a": 1}, None, None), portkey_ai.GenericResponse)
     assert ok.a == 1
 
 

@@ -1,7 +1,9 @@
 //! What a call hands back to Python: one tuple, for success and failure alike.
 //!
 //! `(kind, status, headers, body, message, detail)`: `kind` is None on success, else the name of
-//! the exception class as the core decides it (`Error::class_name`). Streams reuse it: an event
+//! the exception class as the core decides it (`Error::class_name`). On success `body` is the
+//! answer's JSON value, built here from the bytes (`loads.rs`); on failure it is the raw bytes
+//! the server sent, if any. Streams reuse the tuple: an event
 //! is `(None, None, None, data, event, id)`, the end of a stream is `None`, and an opened stream
 //! is the `NativeStream` itself. Errors cross as data rather than as exceptions raised here:
 //! Python picks the exception class in one place (`portkey_ai._exceptions.from_outcome`), so the
@@ -17,6 +19,7 @@ use portkey::{Error, Event, RawResponse};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
+use crate::loads::{loads, Failure};
 use crate::stream::NativeStream;
 
 /// A call's result, converted to a Python tuple only once the GIL is held.
@@ -58,14 +61,27 @@ impl<'py> IntoPyObject<'py> for Outcome {
                 opt(e.event.as_deref()),
                 opt(e.id.as_deref()),
             ],
-            Outcome::Ok(r) => [
-                none(),
-                r.status.into_pyobject(py)?.into_any(),
-                headers(&r.headers)?,
-                bytes(&r.body),
-                none(),
-                none(),
-            ],
+            Outcome::Ok(r) => match loads(py, &r.body) {
+                Ok(value) => [
+                    none(),
+                    r.status.into_pyobject(py)?.into_any(),
+                    headers(&r.headers)?,
+                    value,
+                    none(),
+                    none(),
+                ],
+                Err(Failure::Python(e)) => return Err(e),
+                // The core let through a body that is not JSON after all: the same failure
+                // as one it refuses.
+                Err(Failure::Malformed) => {
+                    return Outcome::Err(Error::Decode {
+                        message: "the body is not valid JSON".to_owned(),
+                        status: r.status,
+                        body: String::from_utf8_lossy(&r.body).into_owned(),
+                    })
+                    .into_pyobject(py)
+                }
+            },
             Outcome::Err(e) => {
                 // The core names the exception class, so Python and Node cannot drift apart.
                 let kind = text(e.class_name());
