@@ -112,7 +112,9 @@ impl Conn {
 
     /// An idle connection has nothing to read: bytes or an end of stream mean the server has
     /// closed it (or is about to: an unasked 408, a TLS close_notify). Asked of the socket
-    /// directly, since the reactor's readiness for it may not have been delivered yet.
+    /// directly, since the reactor's readiness for it may not have been delivered yet. A TLS
+    /// server that sent something harmless while the connection sat idle (a late session
+    /// ticket) only costs a new connection: this errs towards never writing into a dead one.
     #[cfg(unix)]
     fn socket_is_quiet(&self) -> bool {
         let mut byte = 0u8;
