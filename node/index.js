@@ -16,7 +16,8 @@ const names = [
   'APIResponseValidationError', 'InvalidParameterError', 'JobFailedError',
 ];
 for (const name of names) Portkey[name] = errors[name];
-Object.assign(Portkey, classes);
+// Getters copied as getters: a class's module loads when the class is first read.
+Object.defineProperties(Portkey, Object.getOwnPropertyDescriptors(classes));
 Portkey.PagePromise = PagePromise;
 Portkey.Stream = Stream;
 Portkey.Portkey = Portkey;

@@ -7,7 +7,7 @@ const { paramsJSON, isWellFormed } = require('./params');
 const pagination = require('./pagination');
 const { Stream } = require('./streaming');
 // Generated from the overlay: the top-level resources (`apiKeys`, `admin`, ...).
-const { topLevel } = require('./resources');
+const { classes, topLevel } = require('./resources');
 
 const { InvalidParameterError, fromOutcome } = errors;
 
@@ -123,7 +123,6 @@ class Portkey {
     // (The core's messages never contain the key.)
     if (!(native instanceof NativeClient)) throw fromOutcome(native);
     this.#native = native;
-    for (const [name, Resource] of topLevel) this[name] = new Resource(this);
   }
 
   get baseURL() {
@@ -222,6 +221,20 @@ class Portkey {
   toJSON() {
     return { baseURL: this.baseURL, timeout: this.timeout, maxRetries: this.maxRetries };
   }
+}
+
+// The resources (`client.apiKeys`, ...): each made on first access and then kept on the client
+// as an own property, as if set by the constructor. A getter on the prototype rather than a
+// field set in the constructor, so a client loads and builds only the resources it uses.
+for (const [name, className] of topLevel) {
+  Object.defineProperty(Portkey.prototype, name, {
+    get() {
+      const resource = new classes[className](this);
+      Object.defineProperty(this, name, { value: resource, enumerable: true, writable: true, configurable: true });
+      return resource;
+    },
+    configurable: true,
+  });
 }
 
 module.exports = { Portkey };

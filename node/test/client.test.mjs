@@ -317,8 +317,23 @@ test('every exported resource class is exported by both entries, and the client 
     assert.equal(named[name], cls, `ESM export ${name}`);
     assert.equal(cjs[name], cls, `CJS export ${name}`);
   }
-  for (const [prop, cls] of topLevel) assert.ok(portkey[prop] instanceof cls, prop);
+  for (const [prop, className] of topLevel) assert.ok(portkey[prop] instanceof classes[className], prop);
   assert.equal(named.PagePromise, cjs.PagePromise);
+});
+
+test('require() loads no resource module until a resource is used, and keeps each on its client', async () => {
+  const script = `
+    const Portkey = require('portkey-ai');
+    const loaded = () => Object.keys(require.cache).filter((f) => /lib[\\/]resources[\\/](?!index)/.test(f)).length;
+    const before = loaded();
+    const client = new Portkey({ apiKey: 'pk-x', baseURL: 'http://127.0.0.1:9/v1' });
+    const constructed = loaded();
+    const keys = client.apiKeys;
+    console.log(JSON.stringify([before, constructed, loaded(), keys === client.apiKeys, Object.keys(client)]));
+  `;
+  const { code, stdout, stderr } = await runNode(['-e', script]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), [0, 0, 1, true, ['apiKeys']]);
 });
 
 test('positional forms: method(id, params?, options?) joins the id to the params, checked like one', async () => {

@@ -392,31 +392,42 @@ fn positionals(op: &Operation) -> Vec<&Param> {
 fn js_index(modules: &[(&Resource, Vec<Class>)]) -> String {
     let mut out = String::from(MARKER);
     out.push_str(
-        "'use strict';\n// Every resource class, and the top-level resources a client attaches (lib/client.js).\n",
+        "'use strict';\n\
+         // Every resource class, and the top-level resources a client attaches (lib/client.js).\n\
+         // A class's module is loaded on first use, so `require('portkey-ai')` loads none of them\n\
+         // (the ES module entry's named exports load them all).\n\n\
+         /** [module, the classes it defines]. */\n\
+         const modules = [\n",
     );
-    let mut all = Vec::new();
     let mut top = Vec::new();
     for (resource, classes) in modules {
         let order = post_order(classes);
-        let names: Vec<&str> = order.iter().map(|&i| classes[i].name.as_str()).collect();
+        let names: Vec<String> = order
+            .iter()
+            .map(|&i| format!("'{}'", classes[i].name))
+            .collect();
         let _ = writeln!(
             out,
-            "const {{ {} }} = require('./{}');",
-            names.join(", "),
-            file_stem(&resource.module)
+            "  ['./{}', [{}]],",
+            file_stem(&resource.module),
+            names.join(", ")
         );
-        all.extend(names);
         for class in classes.iter().filter(|c| c.path.len() == 1) {
-            top.push(format!("['{}', {}]", class.path[0], class.name));
+            top.push(format!("['{}', '{}']", class.path[0], class.name));
         }
     }
-    out.push_str("\n/** Exported by the package (index.js, index.mjs). */\n");
-    out.push_str("const classes = {\n");
-    for name in &all {
-        let _ = writeln!(out, "  {name},");
-    }
-    out.push_str("};\n\n/** [property, class]: what `new Portkey()` attaches. */\n");
-    out.push_str("const topLevel = [\n");
+    out.push_str(
+        "];\n\n\
+         /** Exported by the package (index.js, index.mjs): each a getter that loads its module. */\n\
+         const classes = {};\n\
+         for (const [file, names] of modules) {\n\
+         \x20 for (const name of names) {\n\
+         \x20   Object.defineProperty(classes, name, { get: () => require(file)[name], enumerable: true });\n\
+         \x20 }\n\
+         }\n\n\
+         /** [property, class name]: what `new Portkey()` attaches, each on first access. */\n\
+         const topLevel = [\n",
+    );
     for entry in &top {
         let _ = writeln!(out, "  {entry},");
     }
@@ -1121,7 +1132,7 @@ mod tests {
         assert!(js.contains("  errorsRate(...args) {\n    return this.errors_rate(...args);"));
         let index = &files["node/lib/resources/index.js"];
         assert!(
-            index.contains("const topLevel = [\n  ['admin', Admin],\n];"),
+            index.contains("const topLevel = [\n  ['admin', 'Admin'],\n];"),
             "{index}"
         );
     }
