@@ -250,6 +250,7 @@ impl HyperTransport {
         let answer = self.head(request).await?;
         let status = answer.response.status().as_u16();
         let headers = headers_of(answer.response.headers());
+        let announced = announced_len(answer.response.headers());
         let mut body = answer.into_body();
         let mut whole = match body.next().await.transpose()? {
             None => {
@@ -261,9 +262,12 @@ impl HyperTransport {
             }
             Some(first) => first,
         };
-        // Most answers come in one chunk, kept as it is; more are joined.
+        // Most answers come in one chunk, kept as it is; more are joined, into room for the
+        // announced length (growing by doubling copied a list of 820 KB twice over).
         if let Some(second) = body.next().await.transpose()? {
-            let mut joined = bytes::BytesMut::from(&whole[..]);
+            let mut joined =
+                bytes::BytesMut::with_capacity(announced.max(whole.len() + second.len()));
+            joined.extend_from_slice(&whole);
             joined.extend_from_slice(&second);
             while let Some(chunk) = body.next().await.transpose()? {
                 joined.extend_from_slice(&chunk);
@@ -347,6 +351,15 @@ impl futures_core::Stream for PooledBody {
             }
         }
     }
+}
+
+/// The body length a `Content-Length` header announces, believed up to 64 MiB (room is only
+/// reserved with it; the body read is what arrives).
+fn announced_len(headers: &HeaderMap) -> usize {
+    headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .map_or(0, |n| n.min(64 << 20))
 }
 
 fn headers_of(headers: &HeaderMap) -> Headers {
