@@ -76,3 +76,33 @@ def test_the_garbage_collector_is_left_as_it_was(mock: Mock) -> None:
             assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+# Not JSON (json.loads itself takes NaN and Infinity; the core, like JSON, does not). The
+# native parser checks the syntax as it reads; the core names what is wrong, with a position.
+MALFORMED = [
+    '{"a": 01}', '{"a": 1.}', '{"a": .5}', '{"a": +1}', '{"a": 1e}', '{"a": -}', '{"a": 1-2}',
+    '{"a": "tab\there"}', '{"a": "x\\q"}', '{"a": "\\u12"}', '{"a": "open', '{"a": [1,]}',
+    '{"a": 1,}', '{"a" 1}', '{1: 2}', '{"a": tru}', '{"a": nul', '{} {}', '{"a": 1]',
+    '{"a": NaN}', '{"a": Infinity}',
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED)
+def test_a_malformed_body_is_refused_with_the_cores_verdict(mock: Mock, body: str) -> None:
+    mock.fault({"method": "GET", "times": 1, "status": 200, "raw_body": body})
+    with pytest.raises(portkey_ai.APIResponseValidationError) as info:
+        Portkey(max_retries=0).api_keys.retrieve(id="k")
+    assert info.value.status_code == 200
+    assert "line 1 column" in str(info.value), str(info.value)
+
+
+def test_nesting_is_bounded_at_128_levels(mock: Mock) -> None:
+    portkey = Portkey(max_retries=0)
+    deepest = '{"a": ' + "[" * 127 + "]" * 127 + "}"
+    mock.fault({"method": "GET", "times": 1, "status": 200, "raw_body": deepest})
+    assert portkey.api_keys.retrieve(id="k").to_dict() == json.loads(deepest)
+    too_deep = '{"a": ' + "[" * 128 + "]" * 128 + "}"
+    mock.fault({"method": "GET", "times": 1, "status": 200, "raw_body": too_deep})
+    with pytest.raises(portkey_ai.APIResponseValidationError, match="128 levels"):
+        portkey.api_keys.retrieve(id="k")

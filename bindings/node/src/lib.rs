@@ -244,7 +244,12 @@ impl NativeClient {
                 .unless_dead(client.call_by_name(&op, params, &options))
                 .await
             {
-                Some(Ok(r)) => Ok(Either::A((Text::new(r.body), header_lines(&r.headers)))),
+                // JSON.parse proves the syntax but not the nesting bound: the core checks
+                // both here, off the JS thread.
+                Some(Ok(r)) => match r.verify() {
+                    Ok(()) => Ok(Either::A((Text::new(r.body), header_lines(&r.headers)))),
+                    Err(e) => Ok(Either::B(outcome(e))),
+                },
                 Some(Err(e)) => Ok(Either::B(outcome(e))),
                 // Nobody is left to settle for: napi already aborted the Promise's
                 // threadsafe function, so this rejection goes nowhere.

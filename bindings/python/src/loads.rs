@@ -6,10 +6,12 @@
 //! objects has a few dozen distinct keys, and most of its values repeat too (statuses, types,
 //! dates, the workspace). Keys are interned, so reading a field is an identity hit, and an
 //! object with the keys of an earlier one is a copy of that dict's table (`Parser::dict`),
-//! never a dict that grows as keys arrive. The core
-//! has already proven the body well-formed (`portkey::response::check_body`: UTF-8, JSON,
-//! nested at most 128 deep), so this parser does not say where a body goes wrong, but it
-//! still refuses anything malformed rather than trust it.
+//! never a dict that grows as keys arrive.
+//!
+//! The core has proven the body UTF-8 and has not checked its syntax: this parser does, as it
+//! reads, to the grammar the core's `RawResponse::verify` applies (strings without control
+//! characters, numbers as JSON writes them, nesting at most 128 deep). It does not say where a
+//! body goes wrong: on a refusal the core names it (`RawResponse::refused`).
 
 use std::ffi::{c_char, CStr, CString};
 
@@ -17,7 +19,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
-/// The core refuses bodies nested deeper; the same bound here keeps the recursion finite.
+/// The core's bound (`portkey::response::MAX_DEPTH`), which also keeps the recursion finite.
 const MAX_DEPTH: usize = 128;
 
 /// Strings longer than this are made every time (unlikely to repeat, and costly to compare).
@@ -265,14 +267,15 @@ impl<'a, 'py> Parser<'a, 'py> {
                     escaped = true;
                     self.i += 2;
                 }
+                // A control character, or the end.
                 _ => return Err(Failure::Malformed),
             }
         }
     }
 
-    /// Moves to the next `"` or `\` (or the end), eight bytes at a time. In each word the
-    /// lowest flagged byte is a real match: a false flag needs a borrow, which only a real
-    /// match below it starts.
+    /// Moves to the next `"`, `\` or control character (or the end), eight bytes at a time.
+    /// In each word the lowest flagged byte is a real match: a false flag needs a borrow,
+    /// which only a real match below it starts.
     fn skip_plain(&mut self) {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -280,8 +283,10 @@ impl<'a, 'py> Parser<'a, 'py> {
             let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
             let quote = w ^ (ONES * u64::from(b'"'));
             let slash = w ^ (ONES * u64::from(b'\\'));
-            let found =
-                ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH;
+            let found = ((quote.wrapping_sub(ONES) & !quote)
+                | (slash.wrapping_sub(ONES) & !slash)
+                | (w.wrapping_sub(ONES * 0x20) & !w))
+                & HIGH;
             if found != 0 {
                 self.i += (found.trailing_zeros() / 8) as usize;
                 return;
@@ -289,7 +294,7 @@ impl<'a, 'py> Parser<'a, 'py> {
             self.i += 8;
         }
         while let Some(&c) = self.b.get(self.i) {
-            if c == b'"' || c == b'\\' {
+            if matches!(c, b'"' | b'\\' | 0..=0x1f) {
                 return;
             }
             self.i += 1;
@@ -346,15 +351,7 @@ impl<'a, 'py> Parser<'a, 'py> {
     /// round correctly, so the value is `json.loads`'s).
     fn number(&mut self) -> Built<'py> {
         let start = self.i;
-        let mut float = false;
-        while let Some(&c) = self.b.get(self.i) {
-            match c {
-                b'0'..=b'9' | b'-' => {}
-                b'.' | b'e' | b'E' | b'+' => float = true,
-                _ => break,
-            }
-            self.i += 1;
-        }
+        let float = self.number_grammar().ok_or(Failure::Malformed)?;
         let py = self.py;
         let digits = std::str::from_utf8(&self.b[start..self.i]).map_err(|_| Failure::Malformed)?;
         if float {
@@ -371,6 +368,46 @@ impl<'a, 'py> Parser<'a, 'py> {
         let int = unsafe { ffi::PyLong_FromString(digits.as_ptr(), std::ptr::null_mut(), 10) };
         // SAFETY: an owned reference, or null with the exception set.
         unsafe { Bound::from_owned_ptr_or_err(py, int) }.map_err(|_| Failure::Malformed)
+    }
+    /// Moves over a number as JSON writes it (`-`, then `0` or digits from `1`, then an
+    /// optional fraction and exponent): whether it is a float, or `None` if it is malformed
+    /// (`01`, `1.`, `.5`, `+1`, `1e`).
+    fn number_grammar(&mut self) -> Option<bool> {
+        if self.peek() == b'-' {
+            self.i += 1;
+        }
+        match self.peek() {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        let mut float = false;
+        if self.peek() == b'.' {
+            self.i += 1;
+            float = true;
+            if !self.peek().is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), b'e' | b'E') {
+            self.i += 1;
+            float = true;
+            if matches!(self.peek(), b'+' | b'-') {
+                self.i += 1;
+            }
+            if !self.peek().is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        Some(float)
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_ascii_digit() {
+            self.i += 1;
+        }
     }
 }
 

@@ -71,15 +71,10 @@ impl<'py> IntoPyObject<'py> for Outcome {
                     none(),
                 ],
                 Err(Failure::Python(e)) => return Err(e),
-                // The core let through a body that is not JSON after all: the same failure
-                // as one it refuses.
+                // The parser proves the syntax as it reads; the core names what is wrong.
                 Err(Failure::Malformed) => {
-                    return Outcome::Err(Error::Decode {
-                        message: "the body is not valid JSON".to_owned(),
-                        status: r.status,
-                        body: String::from_utf8_lossy(&r.body).into_owned(),
-                    })
-                    .into_pyobject(py)
+                    return Outcome::Err(r.refused("the body is not valid JSON".to_owned()))
+                        .into_pyobject(py)
                 }
             },
             Outcome::Err(e) => {

@@ -400,9 +400,10 @@ fn transport_error(error: TransportError) -> Error {
     }
 }
 
-/// Turns a final answer into the caller's result: 2xx with a body that is what the operation
-/// promises (`response::check_body`; an empty body reads as `{}`), or the status error, whose
-/// class depends on the status alone whatever its body.
+/// Turns a final answer into the caller's result: 2xx with a UTF-8 body of the JSON type the
+/// operation answers with (`response::check_body`; an empty body reads as `{}`; its syntax is
+/// proven by whoever parses it, see `RawResponse`), or the status error, whose class depends on
+/// the status alone whatever its body.
 fn finish(response: HttpResponse, answer: Answer) -> Result<RawResponse> {
     let HttpResponse {
         status,
@@ -701,8 +702,11 @@ mod tests {
         ];
         let (client, transport) = client(bodies.iter().map(|b| answer(200, b.clone())).collect());
         for body in &bodies {
+            // The core refuses a body of the wrong type or not UTF-8; the syntax is refused
+            // by whoever parses it (here `verify`, as the Node binding does).
             let err = retrieve(&client, &RequestOptions::default())
                 .await
+                .and_then(|r| r.verify())
                 .unwrap_err();
             assert_eq!(err.class_name(), "APIResponseValidationError");
             assert_eq!(err.status(), Some(200));
@@ -889,14 +893,20 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(&res.body[..], b"{}");
-        let err = client
+        let junk = client
             .call(
                 op,
                 params(serde_json::json!({"id": "k"})),
                 &RequestOptions::default(),
             )
             .await
-            .unwrap_err();
-        assert_eq!(err.class_name(), "APIResponseValidationError");
+            .unwrap();
+        for err in [
+            junk.verify().unwrap_err(),
+            junk.json::<Value>().unwrap_err(),
+        ] {
+            assert_eq!(err.class_name(), "APIResponseValidationError");
+            assert!(err.to_string().contains("EOF while parsing"), "{err}");
+        }
     }
 }
