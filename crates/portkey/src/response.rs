@@ -27,7 +27,11 @@ impl RawResponse {
     /// Decodes the body into `T`. Models keep unknown fields, so on a JSON body this fails
     /// only when a known field has an impossible type.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| self.refused(e.to_string()))
+        // From a `str`: serde then takes every string as it is, where from bytes it checked
+        // each one's UTF-8 again (50 checks, 5% of a typed `retrieve`).
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|e| self.refused(format!("the body is not valid UTF-8: {e}")))?;
+        serde_json::from_str(text).map_err(|e| self.refused(e.to_string()))
     }
 
     /// Proves the body JSON, nested at most `MAX_DEPTH` deep, or the `Decode` error saying
