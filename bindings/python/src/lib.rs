@@ -11,6 +11,7 @@
 
 mod bridge;
 mod convert;
+mod keys;
 mod loads;
 mod outcome;
 mod runtime;

@@ -14,10 +14,13 @@
 //! body goes wrong: on a refusal the core names it (`RawResponse::refused`).
 
 use std::ffi::{c_char, CStr, CString};
+use std::sync::MutexGuard;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+
+use crate::keys::{self, Keys};
 
 /// The core's bound (`portkey::response::MAX_DEPTH`), which also keeps the recursion finite.
 const MAX_DEPTH: usize = 128;
@@ -82,9 +85,11 @@ fn parse<'py>(py: Python<'py>, body: &[u8]) -> Built<'py> {
         b: body,
         i: 0,
         strings: Strings::for_body(body.len()),
-        pairs: Vec::new(),
+        // Room for the keys of a typical object and its nested ones, so it does not grow.
+        pairs: Vec::with_capacity(32),
         shapes: [const { None }; SHAPE_SLOTS],
         scratch: Vec::new(),
+        keys: keys::borrow(),
     };
     let value = parser.value(0)?;
     parser.skip_ws();
@@ -105,6 +110,8 @@ struct Parser<'a, 'py> {
     shapes: [Option<Shape<'py>>; SHAPE_SLOTS],
     /// Where escaped strings are decoded (reused).
     scratch: Vec<u8>,
+    /// Keys of earlier answers (`keys.rs`), when no other parse is using them.
+    keys: Option<MutexGuard<'static, Keys>>,
 }
 
 impl<'a, 'py> Parser<'a, 'py> {
@@ -245,6 +252,15 @@ impl<'a, 'py> Parser<'a, 'py> {
         let (span, escaped) = self.string()?;
         if escaped {
             return self.unescape(span);
+        }
+        if let Some(keys) = self.keys.as_mut().filter(|_| span.len() <= keys::MAX_LEN) {
+            let h = hash(span);
+            if let Some(key) = keys.get(self.py, span, h) {
+                return Ok(key);
+            }
+            let key = self.strings.get(self.py, span, true)?;
+            keys.keep(span, h, &key);
+            return Ok(key);
         }
         Ok(self.strings.get(self.py, span, true)?)
     }
@@ -428,7 +444,8 @@ impl<'a, 'py> Strings<'a, 'py> {
         let size = (len / 256).next_power_of_two().clamp(16, 1024);
         Strings {
             slots: vec![0; size],
-            made: Vec::new(),
+            // Filled to `room` on any answer of a few dozen strings: sized once, not grown.
+            made: Vec::with_capacity(size / 2),
             room: size / 2,
         }
     }
