@@ -8,12 +8,12 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional, Tuple
+    from typing import Any, Dict, Optional, Tuple
 
     Outcome = Tuple[
         Optional[str],
         Optional[int],
-        Optional[List[Tuple[str, str]]],
+        Optional[str],
         Any,
         Optional[str],
         Optional[str],
@@ -184,11 +184,14 @@ _CLASSES: Dict[str, type[PortkeyError]] = {
 }
 
 
-def headers_dict(pairs: Optional[List[Tuple[str, str]]]) -> Dict[str, str]:
-    """Header pairs as a dict; repeated names are joined with ", " as HTTP allows."""
+def headers_dict(lines: Optional[str]) -> Dict[str, str]:
+    """Headers as the native module gives them (a "name: value" line each) as a dict; repeated
+    names are joined with ", " as HTTP allows."""
     out: Dict[str, str] = {}
-    for name, value in pairs or ():
-        out[name] = f"{out[name]}, {value}" if name in out else value
+    for line in (lines or "").split("\n"):
+        name, _, value = line.partition(": ")
+        if name and _:
+            out[name] = f"{out[name]}, {value}" if name in out else value
     return out
 
 

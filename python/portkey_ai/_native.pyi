@@ -5,12 +5,12 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 VERSION: str
 
 # (kind, status, headers, body, message, detail): kind is None on success, then status,
-# headers and body (the answer's JSON value, parsed) are set; otherwise body is the raw bytes
+# headers (a "name: value" line each) and body (the answer's JSON value, parsed) are set; otherwise body is the raw bytes
 # (or None), see portkey_ai._exceptions.from_outcome.
 Outcome = Tuple[
     Optional[str],
     Optional[int],
-    Optional[List[Tuple[str, str]]],
+    Optional[str],
     Any,
     Optional[str],
     Optional[str],
@@ -24,7 +24,7 @@ class NativeStream:
     @property
     def status(self) -> int: ...
     @property
-    def headers(self) -> List[Tuple[str, str]]: ...
+    def headers(self) -> str: ...
     @property
     def closed(self) -> bool: ...
     def next(self) -> Optional[Outcome]: ...

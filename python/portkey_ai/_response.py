@@ -30,7 +30,8 @@ class PortkeyObject:
     _nested: ClassVar[Mapping[str, type[PortkeyObject]]] = {}
 
     _data: Dict[str, Any]
-    _headers: Optional[List[Tuple[str, str]]]
+    # The HTTP headers as the native module gives them, a "name: value" line each.
+    _headers: Optional[str]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -42,9 +43,7 @@ class PortkeyObject:
         names.update(n for n in own if not n.startswith("_"))
         cls._fields = frozenset(names)
 
-    def __init__(
-        self, data: Dict[str, Any], headers: Optional[List[Tuple[str, str]]] = None
-    ) -> None:
+    def __init__(self, data: Dict[str, Any], headers: Optional[str] = None) -> None:
         self._data = data
         self._headers = headers
 
@@ -140,12 +139,10 @@ class PortkeyObject:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.to_json(indent=None)})"
 
-    def __getstate__(self) -> Tuple[Dict[str, Any], Optional[List[Tuple[str, str]]]]:
+    def __getstate__(self) -> Tuple[Dict[str, Any], Optional[str]]:
         return (self._data, self._headers)
 
-    def __setstate__(
-        self, state: Tuple[Dict[str, Any], Optional[List[Tuple[str, str]]]]
-    ) -> None:
+    def __setstate__(self, state: Tuple[Dict[str, Any], Optional[str]]) -> None:
         self._data, self._headers = state
 
 

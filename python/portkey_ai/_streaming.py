@@ -24,7 +24,7 @@ from ._exceptions import APIResponseValidationError, from_outcome, headers_dict
 TYPE_CHECKING = False  # mypy reads this name as True; nothing is imported at run time
 if TYPE_CHECKING:
     from types import TracebackType
-    from typing import Any, Dict, Generic, Iterator, List, Optional, Tuple, TypeVar
+    from typing import Any, Dict, Generic, Iterator, Optional, TypeVar
 
     from ._exceptions import Outcome
     from ._native import NativeStream
@@ -94,8 +94,7 @@ class _Base(_Generic[_T]):
 
     def get_headers(self) -> Dict[str, str]:
         """The HTTP response headers (lower-case names)."""
-        pairs: List[Tuple[str, str]] = self._native.headers
-        return headers_dict(pairs)
+        return headers_dict(self._native.headers)
 
     def __del__(self) -> None:
         # Garbage collection of an unfinished stream closes its connection (dropping the

@@ -58,7 +58,7 @@ use std::task::Poll;
 use napi::bindgen_prelude::*;
 use napi::tokio::sync::{Mutex, Notify};
 use napi_derive::napi;
-use portkey::{limits, Client, Error as CoreError, EventStream, RequestOptions};
+use portkey::{header_lines, limits, Client, Error as CoreError, EventStream, RequestOptions};
 
 mod text;
 use text::Text;
@@ -597,17 +597,6 @@ fn node_param(param: &str) -> Option<&'static str> {
         "api_key" => Some("apiKey"),
         _ => None,
     }
-}
-
-fn header_lines(headers: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(headers.iter().map(|(k, v)| k.len() + v.len() + 3).sum());
-    for (k, v) in headers {
-        out.push_str(k);
-        out.push_str(": ");
-        out.push_str(v);
-        out.push('\n');
-    }
-    out
 }
 
 fn failure(error: &CoreError, status: u32) -> Outcome {

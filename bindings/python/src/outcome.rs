@@ -1,7 +1,8 @@
 //! What a call hands back to Python: one tuple, for success and failure alike.
 //!
 //! `(kind, status, headers, body, message, detail)`: `kind` is None on success, else the name of
-//! the exception class as the core decides it (`Error::class_name`). On success `body` is the
+//! the exception class as the core decides it (`Error::class_name`). `headers` is one str of
+//! `name: value` lines (`portkey::header_lines`). On success `body` is the
 //! answer's JSON value, built here from the bytes (`loads.rs`); on failure it is the raw bytes
 //! the server sent, if any. Streams reuse the tuple: an event
 //! is `(None, None, None, data, event, id)`, the end of a stream is `None`, and an opened stream
@@ -15,9 +16,9 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use portkey::{Error, Event, RawResponse};
+use portkey::{header_lines, Error, Event, RawResponse};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyString, PyTuple};
 
 use crate::loads::{loads, Failure};
 use crate::stream::NativeStream;
@@ -44,10 +45,9 @@ impl<'py> IntoPyObject<'py> for Outcome {
     // (kind, status, headers, body, message, detail); see the module comment.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let none = || py.None().into_bound(py);
-        let headers = |h: &[(String, String)]| -> PyResult<Bound<'py, PyAny>> {
-            Ok(PyList::new(py, h.iter().map(|(k, v)| (k.as_str(), v.as_str())))?.into_any())
-        };
         let text = |s: &str| PyString::new(py, s).into_any();
+        // One str of `name: value` lines, split by Python only if headers are asked for.
+        let headers = |h: &[(String, String)]| text(&header_lines(h));
         let bytes = |b: &[u8]| PyBytes::new(py, b).into_any();
         let opt = |s: Option<&str>| s.map_or_else(none, text);
         let items: [Bound<'py, PyAny>; 6] = match self {
@@ -65,7 +65,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
                 Ok(value) => [
                     none(),
                     r.status.into_pyobject(py)?.into_any(),
-                    headers(&r.headers)?,
+                    headers(&r.headers),
                     value,
                     none(),
                     none(),
@@ -108,7 +108,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
                     Error::Status(s) => [
                         kind,
                         s.status.into_pyobject(py)?.into_any(),
-                        headers(&s.headers)?,
+                        headers(&s.headers),
                         bytes(s.body.as_bytes()),
                         message,
                         opt(s.request_id.as_deref()),

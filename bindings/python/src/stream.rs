@@ -20,7 +20,6 @@ use std::sync::Arc;
 
 use portkey::{Error, EventStream};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 use tokio::sync::{Mutex, Notify};
 
 use crate::outcome::{panic_message, CatchPanic, Outcome};
@@ -204,13 +203,10 @@ impl NativeStream {
         self.status
     }
 
-    /// The answer's headers, `[(name, value)]`, lower-case names.
+    /// The answer's headers, a `name: value` line each (lower-case names).
     #[getter]
-    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        )
+    fn headers(&self) -> String {
+        portkey::header_lines(&self.headers)
     }
 
     fn __repr__(&self) -> String {

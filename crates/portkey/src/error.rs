@@ -6,6 +6,20 @@ use std::fmt;
 /// Response headers as (lower-case name, value) pairs: the cheapest shape to hand across the FFI.
 pub type Headers = Vec<(String, String)>;
 
+/// Headers as one text, a `name: value` line each: what the bindings hand to their language,
+/// which splits it only when the caller asks for headers (one string made per answer, where
+/// pairs cost two strings and a tuple a header). Names never hold `:`, values never a newline.
+pub fn header_lines(headers: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(headers.iter().map(|(k, v)| k.len() + v.len() + 3).sum());
+    for (k, v) in headers {
+        out.push_str(k);
+        out.push_str(": ");
+        out.push_str(v);
+        out.push('\n');
+    }
+    out
+}
+
 /// Everything that can go wrong with a call.
 #[derive(Debug, Clone)]
 pub enum Error {

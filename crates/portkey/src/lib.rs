@@ -34,7 +34,7 @@ pub use config::{
     ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, VERSION,
 };
-pub use error::{Error, Headers, Result, StatusError};
+pub use error::{header_lines, Error, Headers, Result, StatusError};
 pub use pagination::{Page, Paginator};
 pub use request::{prepare, Params, Prepared};
 /// The request builders (`CreateApiKey`, `ListAdminUsers`, ...), their enums and the resource
