@@ -24,6 +24,10 @@ BODIES = [
     ' "f": [1.5, -0.0, 1e2, 1E+2, 2.5e-3, 1e400, -1e400, 0.1]}',
     # Whitespace everywhere, duplicate keys (the last wins, in the first one's place), nesting.
     ' \r\n{ "dup" : 1 ,\t"x": [ [ ], { } , [ {"a": [null, true, false]} ] ], "dup": 2 }\n',
+    # More distinct keys than the native module keeps across answers (512), and keys too long
+    # to be kept: every one still read right, in this answer and the next.
+    json.dumps({**{f"field_{i}": i for i in range(1500)}, "k" * 100: 1, "k" * 65: 2}),
+    json.dumps({"k" * 100: [{"field_7": 7, "field_1400": "x"}], "field_3": None}),
     # Many objects of one shape (shared keys and values), and a long string.
     json.dumps({"data": [{"id": f"k{i}", "status": "active", "n": i} for i in range(300)],
                 "long": "x" * 5000}),
