@@ -145,8 +145,8 @@ class Portkey {
   async _call(op, params, options, positional) {
     // The same steps as `_send`, inline: this is every call's path.
     const out = await this.#native.call(op, this._json(op, params, positional), nativeOptions(options));
-    // A success is `[body, headers]`, a failure an Outcome object.
-    if (Array.isArray(out)) return wrap(out[0], out[1]);
+    // A success is `[body, headers, status]`, a failure an Outcome object.
+    if (Array.isArray(out)) return wrap(out[0], out[1], out[2]);
     throw fromOutcome(out);
   }
 
@@ -209,7 +209,7 @@ class Portkey {
   /** @internal Sends params already serialised by `_json`. */
   async _send(op, json, options) {
     const out = await this.#native.call(op, json, nativeOptions(options));
-    if (Array.isArray(out)) return wrap(out[0], out[1]);
+    if (Array.isArray(out)) return wrap(out[0], out[1], out[2]);
     throw fromOutcome(out);
   }
 

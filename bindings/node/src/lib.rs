@@ -102,10 +102,10 @@ pub struct Outcome {
     pub param: Option<String>,
 }
 
-/// A call's answer as JS gets it: `[body, headers]` on success, else the failure's `Outcome`.
-/// Two strings in an array cost less than an object, whose property names N-API makes and
-/// looks up again on every call.
-type Answer = Either<(Text, String), Outcome>;
+/// A call's answer as JS gets it: `[body, headers, status]` on success, else the failure's
+/// `Outcome`. An array costs less than an object, whose property names N-API makes and looks
+/// up again on every call.
+type Answer = Either<(Text, String, u32), Outcome>;
 
 /// Whether a JS environment (the main thread, or one worker) is still alive. Shared by the env
 /// cleanup hook, which kills it, and by every call started in that env.
@@ -245,9 +245,14 @@ impl NativeClient {
                 .await
             {
                 // JSON.parse proves the syntax but not the nesting bound: the core checks
-                // both here, off the JS thread.
-                Some(Ok(r)) => match r.verify() {
-                    Ok(()) => Ok(Either::A((Text::new(r.body), header_lines(&r.headers)))),
+                // the depth here, off the JS thread (and names a syntax error JSON.parse
+                // finds: `decodeFailure`).
+                Some(Ok(r)) => match r.check_depth() {
+                    Ok(()) => Ok(Either::A((
+                        Text::new(r.body),
+                        header_lines(&r.headers),
+                        r.status.into(),
+                    ))),
                     Err(e) => Ok(Either::B(outcome(e))),
                 },
                 Some(Err(e)) => Ok(Either::B(outcome(e))),
@@ -541,6 +546,18 @@ pub struct OperationInfo {
     pub name: String,
     /// The one-line doc, written once in the core and shown in every language.
     pub summary: String,
+}
+
+/// The failure for a 2xx body JSON.parse refused: the core names what is wrong with it (the
+/// rare path; a success never comes here).
+#[napi]
+pub fn decode_failure(body: String, status: u32) -> Outcome {
+    let answer = portkey::RawResponse {
+        status: u16::try_from(status).unwrap_or(0),
+        headers: Vec::new(),
+        body: body.into(),
+    };
+    outcome(answer.refused("the body is not valid JSON".to_owned()))
 }
 
 /// The operations the core knows, so the JS test suite can check that every one has a method
