@@ -58,6 +58,7 @@ use std::task::Poll;
 use napi::bindgen_prelude::*;
 use napi::tokio::sync::{Mutex, Notify};
 use napi_derive::napi;
+use portkey::batches::Batches;
 use portkey::{header_lines, limits, Client, Error as CoreError, EventStream, RequestOptions};
 
 mod text;
@@ -333,93 +334,46 @@ impl NativeClient {
     }
 }
 
-/// The most event data one `next()` hands over (about one socket read), and the most events:
-/// a batch holds only what already arrived, and never more than this.
-const BATCH_BYTES: usize = 64 * 1024;
-const BATCH_EVENTS: usize = 1024;
-/// The first batch's byte limit, doubled at each read up to `BATCH_BYTES`: the first event
-/// reaches JS without waiting for 64 KiB of others to be parsed (measured on 1,000 events
-/// arriving at once: +0.25 ms to the first event with a 64 KiB first batch).
-const FIRST_BATCH_BYTES: usize = 4 * 1024;
-
 /// What a `NativeStream` and its reads in flight share.
 struct StreamState {
-    /// An async mutex: a read holds it across its await.
-    reader: Mutex<Reader>,
+    /// The stream, read a batch at a time (`portkey::batches`: one Promise carries every
+    /// event already received). An async mutex: a read holds it across its await.
+    reader: Mutex<Batches>,
     closed: AtomicBool,
     /// Wakes a read in flight when `close()` is called.
     closing: Notify,
 }
 
-struct Reader {
-    /// `None` once closed, ended or failed.
-    stream: Option<EventStream>,
-    /// A failure met after the first event of a batch: the next read answers it, so the events
-    /// before it are delivered first.
-    failed: Option<CoreError>,
-    /// This read's byte limit (see `FIRST_BATCH_BYTES`).
-    limit: usize,
-}
-
-/// A read's result: a batch of at least one event's data, the end (`None`), or the failure.
-type Read = portkey::Result<Option<Vec<String>>>;
-
 /// A read as JS gets it: the events' data, `null` at the end, or the failure's `Outcome`.
 type Batch = Option<Either<Vec<String>, Outcome>>;
 
 impl StreamState {
-    /// The next events' data: the first one awaited, then every further one already received
-    /// (up to the reader's `limit`), so that one crossing into JS carries many events.
-    /// `None` at the end (or once closed). The end or a failure drops the core stream at once.
-    async fn next(&self) -> Read {
+    /// The next events' data (at least one), `None` at the end (or once closed), or the
+    /// failure; see `Batches::next`.
+    async fn next(&self) -> portkey::Result<Option<Vec<String>>> {
         // Created before the flag is read, so a `close()` in between is not missed.
         let mut closing = pin!(self.closing.notified());
         closing.as_mut().enable();
         if self.closed.load(Ordering::Acquire) {
             return Ok(None);
         }
-        let mut guard = self.reader.lock().await;
-        let reader = &mut *guard;
-        if let Some(e) = reader.failed.take() {
-            return Err(e);
-        }
-        let Some(stream) = reader.stream.as_mut() else {
-            return Ok(None);
-        };
-        if self.closed.load(Ordering::Acquire) {
-            reader.stream = None;
-            return Ok(None);
-        }
-        let first = napi::tokio::select! {
-            biased;
-            () = &mut closing => None,
-            next = stream.next_event() => Some(next),
-        };
-        let mut batch = match first {
-            Some(Some(Ok(event))) => vec![event.data],
-            Some(Some(Err(e))) => {
-                reader.stream = None;
-                return Err(e);
-            }
-            // Closed meanwhile, or the end: the stream is dropped here.
-            None | Some(None) => {
-                reader.stream = None;
-                return Ok(None);
+        let mut reader = self.reader.lock().await;
+        let read = if self.closed.load(Ordering::Acquire) {
+            None
+        } else {
+            napi::tokio::select! {
+                biased;
+                () = &mut closing => None,
+                read = reader.next() => Some(read),
             }
         };
-        let ended = more_events(stream, &mut batch, reader.limit).await;
-        reader.limit = (reader.limit * 2).min(BATCH_BYTES);
-        if let Some(result) = ended {
-            reader.stream = None;
-            reader.failed = result.err();
-        }
-        // A `close()` during the read ends the stream now: its `try_lock` could not drop it.
+        // Closed before or during the read: the stream ends now (`close`'s `try_lock` could
+        // not drop it while the read held the lock).
         if self.closed.load(Ordering::Acquire) {
-            reader.stream = None;
-            reader.failed = None;
+            reader.close();
             return Ok(None);
         }
-        Ok(Some(batch))
+        read.unwrap_or(Ok(None))
     }
 
     fn close(&self) {
@@ -427,41 +381,9 @@ impl StreamState {
         self.closing.notify_waiters();
         // When a read holds the lock, it sees the flag and drops the stream itself.
         if let Ok(mut reader) = self.reader.try_lock() {
-            reader.stream = None;
-            reader.failed = None;
+            reader.close();
         }
     }
-}
-
-/// Adds to `batch` the events `stream` yields without waiting, up to `limit` bytes of data (and
-/// `BATCH_EVENTS` events).
-/// Returns how the stream ended (`Ok` at its end, `Err` on a failure) if it did.
-///
-/// A stream that has nothing more starts its wait for the next event here (the core arms the
-/// timeout as it finds the connection empty), so the timeout counts from the last event
-/// received rather than from the next `next()` call: the same for a consumer that asks
-/// promptly, and never a shorter gap than the server really left.
-async fn more_events(
-    stream: &mut EventStream,
-    batch: &mut Vec<String>,
-    limit: usize,
-) -> Option<portkey::Result<()>> {
-    let mut bytes = batch.iter().map(String::len).sum::<usize>();
-    poll_fn(|cx| loop {
-        if bytes >= limit || batch.len() >= BATCH_EVENTS {
-            return Poll::Ready(None);
-        }
-        match pin!(stream.next_event()).poll(cx) {
-            Poll::Ready(Some(Ok(event))) => {
-                bytes += event.data.len();
-                batch.push(event.data);
-            }
-            Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => return Poll::Ready(Some(Ok(()))),
-            Poll::Pending => return Poll::Ready(None),
-        }
-    })
-    .await
 }
 
 /// An open event stream, wrapped by `Stream` in lib/streaming.js. Dropping it (GC, or the
@@ -480,11 +402,7 @@ impl NativeStream {
         let headers = header_lines(stream.headers());
         NativeStream {
             state: Arc::new(StreamState {
-                reader: Mutex::new(Reader {
-                    stream: Some(stream),
-                    failed: None,
-                    limit: FIRST_BATCH_BYTES,
-                }),
+                reader: Mutex::new(Batches::new(stream)),
                 closed: AtomicBool::new(false),
                 closing: Notify::new(),
             }),

@@ -9,6 +9,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod batches;
 mod client;
 mod config;
 mod error;
