@@ -4,9 +4,10 @@
 //! the exception class as the core decides it (`Error::class_name`). `headers` is one str of
 //! `name: value` lines (`portkey::header_lines`). On success `body` is the
 //! answer's JSON value, built here from the bytes (`loads.rs`); on failure it is the raw bytes
-//! the server sent, if any. Streams reuse the tuple: an event
-//! is `(None, None, None, data, event, id)`, the end of a stream is `None`, and an opened stream
-//! is the `NativeStream` itself. Errors cross as data rather than as exceptions raised here:
+//! the server sent, if any. A stream's read is a list of events instead
+//! (`portkey::batches`: every event already received), each one's JSON object, or its data as
+//! bytes when that is not an object; the end of a stream is `None`, and an opened stream is the
+//! `NativeStream` itself. Errors cross as data rather than as exceptions raised here:
 //! Python picks the exception class in one place (`portkey_ai._exceptions.from_outcome`), so the
 //! class hierarchy stays plain Python and this crate never imports the package (no import cycle,
 //! nothing to look up per error).
@@ -16,9 +17,9 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use portkey::{header_lines, Error, Event, RawResponse};
+use portkey::{header_lines, Error, RawResponse};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 use crate::loads::{loads, Failure};
 use crate::stream::NativeStream;
@@ -31,8 +32,9 @@ pub enum Outcome {
     Panic(String),
     /// A stream opened (`stream`/`astream`): the `NativeStream` object itself.
     Stream(NativeStream),
-    /// One event of a stream: `(None, None, None, data, event, id)`, `data` as bytes.
-    Event(Event),
+    /// Events of a stream (at least one), as a list: each event's data as its JSON value when
+    /// it is an object, else as bytes (the stream item must be an object; Python says so).
+    Events(Vec<String>),
     /// The end of a stream (or a closed one): `None`.
     End,
 }
@@ -53,14 +55,20 @@ impl<'py> IntoPyObject<'py> for Outcome {
         let items: [Bound<'py, PyAny>; 6] = match self {
             Outcome::Stream(stream) => return Ok(Bound::new(py, stream)?.into_any()),
             Outcome::End => return Ok(none()),
-            Outcome::Event(e) => [
-                none(),
-                none(),
-                none(),
-                bytes(e.data.as_bytes()),
-                opt(e.event.as_deref()),
-                opt(e.id.as_deref()),
-            ],
+            Outcome::Events(events) => {
+                let items = events.iter().map(|data| -> PyResult<Bound<'py, PyAny>> {
+                    if data.trim_start().starts_with('{') {
+                        // The core has proven every event's data JSON.
+                        match loads(py, data.as_bytes()) {
+                            Ok(value) => return Ok(value),
+                            Err(Failure::Python(e)) => return Err(e),
+                            Err(Failure::Malformed) => {}
+                        }
+                    }
+                    Ok(bytes(data.as_bytes()))
+                });
+                return Ok(PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?.into_any());
+            }
             Outcome::Ok(r) => match loads(py, &r.body) {
                 Ok(value) => [
                     none(),

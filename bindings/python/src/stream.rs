@@ -18,6 +18,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use portkey::batches::Batches;
 use portkey::{Error, EventStream};
 use pyo3::prelude::*;
 use tokio::sync::{Mutex, Notify};
@@ -27,16 +28,17 @@ use crate::{bridge, interruptible, runtime};
 
 /// What `NativeStream` and its in-flight reads share.
 struct Shared {
-    /// `None` once closed (or ended). An async mutex: a read holds it across its await.
-    stream: Mutex<Option<EventStream>>,
+    /// The stream, read a batch at a time (`portkey::batches`: one crossing carries every
+    /// event already received). An async mutex: a read holds it across its await.
+    stream: Mutex<Batches>,
     closed: AtomicBool,
     /// Wakes a read in flight when `close()` is called.
     closing: Notify,
 }
 
 impl Shared {
-    /// The next event, `End` at the end (or once closed), or the failure. A failure or the end
-    /// drops the core stream at once (its connection is closed, or back in the pool).
+    /// The next events (at least one), `End` at the end (or once closed), or the failure;
+    /// see `Batches::next`.
     async fn next(&self) -> Outcome {
         // Created before the flag is read, so a `close()` in between is not missed.
         let closing = self.closing.notified();
@@ -45,34 +47,26 @@ impl Shared {
         if self.closed.load(Ordering::Acquire) {
             return Outcome::End;
         }
-        let mut guard = self.stream.lock().await;
-        let Some(stream) = guard.as_mut() else {
-            return Outcome::End;
+        let mut batches = self.stream.lock().await;
+        let read = if self.closed.load(Ordering::Acquire) {
+            None
+        } else {
+            tokio::select! {
+                biased;
+                () = &mut closing => None,
+                read = batches.next() => Some(read),
+            }
         };
+        // Closed before or during the read: the stream ends now (`close`'s `try_lock` could
+        // not drop it while the read held the lock).
         if self.closed.load(Ordering::Acquire) {
-            guard.take();
+            batches.close();
             return Outcome::End;
         }
-        let next = tokio::select! {
-            biased;
-            () = &mut closing => None,
-            next = stream.next_event() => Some(next),
-        };
-        match next {
-            // Closed meanwhile: the stream is dropped here, under the lock `close` could not take.
-            None => {
-                guard.take();
-                Outcome::End
-            }
-            Some(Some(Ok(event))) => Outcome::Event(event),
-            Some(Some(Err(e))) => {
-                guard.take();
-                Outcome::Err(e)
-            }
-            Some(None) => {
-                guard.take();
-                Outcome::End
-            }
+        match read {
+            Some(Ok(Some(events))) => Outcome::Events(events),
+            Some(Ok(None)) | None => Outcome::End,
+            Some(Err(e)) => Outcome::Err(e),
         }
     }
 
@@ -80,8 +74,8 @@ impl Shared {
         self.closed.store(true, Ordering::Release);
         self.closing.notify_waiters();
         // When a read holds the lock, it sees the notification and drops the stream itself.
-        if let Ok(mut guard) = self.stream.try_lock() {
-            guard.take();
+        if let Ok(mut batches) = self.stream.try_lock() {
+            batches.close();
         }
     }
 }
@@ -103,7 +97,7 @@ impl NativeStream {
         let headers = stream.headers().to_vec();
         NativeStream {
             shared: Arc::new(Shared {
-                stream: Mutex::new(Some(stream)),
+                stream: Mutex::new(Batches::new(stream)),
                 closed: AtomicBool::new(false),
                 closing: Notify::new(),
             }),
@@ -137,9 +131,9 @@ impl Drop for NativeStream {
 
 #[pymethods]
 impl NativeStream {
-    /// The next event as `(None, None, None, data, event, id)` (`data`: the event's JSON as
-    /// bytes), `None` at the end of the stream (or once closed), or a failure outcome (see
-    /// `outcome.rs`), after which the stream is closed. Blocks with the GIL released; on the
+    /// The next events as a list (see `outcome.rs`: every event already received, at least
+    /// one), `None` at the end of the stream (or once closed), or a failure outcome, after
+    /// which the stream is closed; a failure that follows events is answered by the next call. Blocks with the GIL released; on the
     /// main thread, Ctrl-C interrupts it (KeyboardInterrupt) as it does a call.
     fn next<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if self.forked() {
@@ -193,7 +187,7 @@ impl NativeStream {
                 .shared
                 .stream
                 .try_lock()
-                .map(|s| s.is_none())
+                .map(|batches| batches.is_closed())
                 .unwrap_or(false)
     }
 
