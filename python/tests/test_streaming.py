@@ -116,6 +116,22 @@ def test_close_is_idempotent_and_ends_iteration(mock: Mock) -> None:
     last_stream(mock, client_closed=True)
 
 
+def test_events_received_together_are_handed_out_one_at_a_time(mock: Mock) -> None:
+    """Unpaced, the events arrive together and cross in one read: the stream is not closed
+    while any is left to hand out, and close() drops them."""
+    client = portkey_ai.Portkey()
+    prompt_id = make_prompt(client)
+    whole = list(client.prompts.completions.create(prompt_id=prompt_id, variables={"name": "Ada"}, stream=True))
+    assert len(whole) > 2
+    stream = client.prompts.completions.create(prompt_id=prompt_id, variables={"name": "Ada"}, stream=True)
+    assert next(stream)["choices"] == whole[0]["choices"]
+    assert not stream.closed
+    stream.close()
+    assert stream.closed
+    with pytest.raises(StopIteration):
+        next(stream)
+
+
 def test_garbage_collection_closes_an_abandoned_stream(mock: Mock) -> None:
     client = portkey_ai.Portkey()
     prompt_id = make_prompt(client)
