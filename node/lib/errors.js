@@ -76,7 +76,7 @@ function parseHeaders(lines) {
 }
 
 /** The deepest nesting an error body is parsed to, as the core's limit for 2xx bodies. */
-const MAX_DEPTH = 128;
+const MAX_DEPTH = 127;
 
 /** Whether JSON `text` nests arrays/objects deeper than MAX_DEPTH (brackets in strings skipped). */
 function tooDeep(text) {

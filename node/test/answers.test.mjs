@@ -34,15 +34,15 @@ test('a malformed 2xx body is an APIResponseValidationError the core names', asy
   }
 });
 
-test('nesting is bounded at 128 levels', async () => {
-  const deepest = `{"a": ${'['.repeat(127)}${']'.repeat(127)}}`;
+test('nesting is bounded at 127 levels', async () => {
+  const deepest = `{"a": ${'['.repeat(126)}${']'.repeat(126)}}`;
   await mock.fault({ method: 'GET', times: 1, status: 200, raw_body: deepest });
   assert.deepEqual({ ...(await portkey.apiKeys.retrieve({ id: 'k' })) }, JSON.parse(deepest));
-  const tooDeep = `{"a": ${'['.repeat(128)}${']'.repeat(128)}}`;
+  const tooDeep = `{"a": ${'['.repeat(127)}${']'.repeat(127)}}`;
   await mock.fault({ method: 'GET', times: 1, status: 200, raw_body: tooDeep });
   const err = await portkey.apiKeys.retrieve({ id: 'k' }).catch((e) => e);
   assert.equal(err.constructor, APIResponseValidationError);
-  assert.match(err.message, /128 levels/);
+  assert.match(err.message, /127 levels/);
   // Brackets inside strings do not nest.
   const quoted = `{"a": "${'['.repeat(500)}"}`;
   await mock.fault({ method: 'GET', times: 1, status: 200, raw_body: quoted });

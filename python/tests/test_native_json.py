@@ -101,12 +101,12 @@ def test_a_malformed_body_is_refused_with_the_cores_verdict(mock: Mock, body: st
     assert "line 1 column" in str(info.value), str(info.value)
 
 
-def test_nesting_is_bounded_at_128_levels(mock: Mock) -> None:
+def test_nesting_is_bounded_at_127_levels(mock: Mock) -> None:
     portkey = Portkey(max_retries=0)
-    deepest = '{"a": ' + "[" * 127 + "]" * 127 + "}"
+    deepest = '{"a": ' + "[" * 126 + "]" * 126 + "}"
     mock.fault({"method": "GET", "times": 1, "status": 200, "raw_body": deepest})
     assert portkey.api_keys.retrieve(id="k").to_dict() == json.loads(deepest)
-    too_deep = '{"a": ' + "[" * 128 + "]" * 128 + "}"
+    too_deep = '{"a": ' + "[" * 127 + "]" * 127 + "}"
     mock.fault({"method": "GET", "times": 1, "status": 200, "raw_body": too_deep})
-    with pytest.raises(portkey_ai.APIResponseValidationError, match="128 levels"):
+    with pytest.raises(portkey_ai.APIResponseValidationError, match="127 levels"):
         portkey.api_keys.retrieve(id="k")

@@ -224,7 +224,7 @@ impl NativeClient {
         let life = self.life.clone();
         env.spawn_future(async move {
             // The JS layer sends a JSON object; what can still fail here is nesting deeper
-            // than serde_json's limit (128), which the core could not take anyway.
+            // than serde_json's limit (127 levels), which the core could not take anyway.
             let params: serde_json::Map<String, serde_json::Value> =
                 match serde_json::from_str(&params) {
                     Ok(params) => params,

@@ -10,7 +10,7 @@
 //!
 //! The core has proven the body UTF-8 and has not checked its syntax: this parser does, as it
 //! reads, to the grammar the core's `RawResponse::verify` applies (strings without control
-//! characters, numbers as JSON writes them, nesting at most 128 deep). It does not say where a
+//! characters, numbers as JSON writes them, nesting at most 127 deep). It does not say where a
 //! body goes wrong: on a refusal the core names it (`RawResponse::refused`).
 
 use std::ffi::{c_char, CStr, CString};
@@ -23,7 +23,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use crate::keys::{self, Keys};
 
 /// The core's bound (`portkey::response::MAX_DEPTH`), which also keeps the recursion finite.
-const MAX_DEPTH: usize = 128;
+const MAX_DEPTH: usize = 127;
 
 /// Strings longer than this are made every time (unlikely to repeat, and costly to compare).
 const CACHED_LEN: usize = 64;

@@ -36,7 +36,7 @@ pub enum Error {
     /// No complete answer within the timeout.
     Timeout { message: String },
     /// The server answered 2xx with a body that is not what the operation promises: not
-    /// UTF-8, not JSON, nested more than 128 deep, or not a JSON object.
+    /// UTF-8, not JSON, nested more than 127 deep, or not a JSON object.
     Decode {
         message: String,
         status: u16,
