@@ -56,9 +56,9 @@ use std::sync::Arc;
 use std::task::Poll;
 
 use napi::bindgen_prelude::*;
-use napi::tokio::sync::{Mutex, Notify};
+use napi::tokio::sync::Notify;
 use napi_derive::napi;
-use portkey::batches::Batches;
+use portkey::batches::SharedBatches;
 use portkey::{header_lines, limits, Client, Error as CoreError, EventStream, RequestOptions};
 
 mod text;
@@ -334,63 +334,16 @@ impl NativeClient {
     }
 }
 
-/// What a `NativeStream` and its reads in flight share.
-struct StreamState {
-    /// The stream, read a batch at a time (`portkey::batches`: one Promise carries every
-    /// event already received). An async mutex: a read holds it across its await.
-    reader: Mutex<Batches>,
-    closed: AtomicBool,
-    /// Wakes a read in flight when `close()` is called.
-    closing: Notify,
-}
-
 /// A read as JS gets it: the events' data, `null` at the end, or the failure's `Outcome`.
 type Batch = Option<Either<Vec<String>, Outcome>>;
-
-impl StreamState {
-    /// The next events' data (at least one), `None` at the end (or once closed), or the
-    /// failure; see `Batches::next`.
-    async fn next(&self) -> portkey::Result<Option<Vec<String>>> {
-        // Created before the flag is read, so a `close()` in between is not missed.
-        let mut closing = pin!(self.closing.notified());
-        closing.as_mut().enable();
-        if self.closed.load(Ordering::Acquire) {
-            return Ok(None);
-        }
-        let mut reader = self.reader.lock().await;
-        let read = if self.closed.load(Ordering::Acquire) {
-            None
-        } else {
-            napi::tokio::select! {
-                biased;
-                () = &mut closing => None,
-                read = reader.next() => Some(read),
-            }
-        };
-        // Closed before or during the read: the stream ends now (`close`'s `try_lock` could
-        // not drop it while the read held the lock).
-        if self.closed.load(Ordering::Acquire) {
-            reader.close();
-            return Ok(None);
-        }
-        read.unwrap_or(Ok(None))
-    }
-
-    fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.closing.notify_waiters();
-        // When a read holds the lock, it sees the flag and drops the stream itself.
-        if let Ok(mut reader) = self.reader.try_lock() {
-            reader.close();
-        }
-    }
-}
 
 /// An open event stream, wrapped by `Stream` in lib/streaming.js. Dropping it (GC, or the
 /// env's teardown) closes the connection.
 #[napi]
 pub struct NativeStream {
-    state: Arc<StreamState>,
+    /// The stream, read a batch at a time (`portkey::batches`: one Promise carries every
+    /// event already received).
+    state: Arc<SharedBatches>,
     life: Arc<EnvLife>,
     status: u32,
     headers: String,
@@ -401,11 +354,7 @@ impl NativeStream {
         let status = stream.status().into();
         let headers = header_lines(stream.headers());
         NativeStream {
-            state: Arc::new(StreamState {
-                reader: Mutex::new(Batches::new(stream)),
-                closed: AtomicBool::new(false),
-                closing: Notify::new(),
-            }),
+            state: Arc::new(SharedBatches::new(stream)),
             life,
             status,
             headers,

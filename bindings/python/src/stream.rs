@@ -15,68 +15,22 @@
 //! - Errors cross as data, like a call's outcome; panics become `PortkeyError`.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use portkey::batches::Batches;
+use portkey::batches::SharedBatches;
 use portkey::{Error, EventStream};
 use pyo3::prelude::*;
-use tokio::sync::{Mutex, Notify};
 
 use crate::outcome::{panic_message, CatchPanic, Outcome};
 use crate::{bridge, interruptible, runtime};
 
-/// What `NativeStream` and its in-flight reads share.
-struct Shared {
-    /// The stream, read a batch at a time (`portkey::batches`: one crossing carries every
-    /// event already received). An async mutex: a read holds it across its await.
-    stream: Mutex<Batches>,
-    closed: AtomicBool,
-    /// Wakes a read in flight when `close()` is called.
-    closing: Notify,
-}
-
-impl Shared {
-    /// The next events (at least one), `End` at the end (or once closed), or the failure;
-    /// see `Batches::next`.
-    async fn next(&self) -> Outcome {
-        // Created before the flag is read, so a `close()` in between is not missed.
-        let closing = self.closing.notified();
-        let mut closing = std::pin::pin!(closing);
-        closing.as_mut().enable();
-        if self.closed.load(Ordering::Acquire) {
-            return Outcome::End;
-        }
-        let mut batches = self.stream.lock().await;
-        let read = if self.closed.load(Ordering::Acquire) {
-            None
-        } else {
-            tokio::select! {
-                biased;
-                () = &mut closing => None,
-                read = batches.next() => Some(read),
-            }
-        };
-        // Closed before or during the read: the stream ends now (`close`'s `try_lock` could
-        // not drop it while the read held the lock).
-        if self.closed.load(Ordering::Acquire) {
-            batches.close();
-            return Outcome::End;
-        }
-        match read {
-            Some(Ok(Some(events))) => Outcome::Events(events),
-            Some(Ok(None)) | None => Outcome::End,
-            Some(Err(e)) => Outcome::Err(e),
-        }
-    }
-
-    fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.closing.notify_waiters();
-        // When a read holds the lock, it sees the notification and drops the stream itself.
-        if let Ok(mut batches) = self.stream.try_lock() {
-            batches.close();
-        }
+/// A read as Python gets it: the events (at least one), the end (or a closed stream), or
+/// the failure.
+async fn read(batches: &SharedBatches) -> Outcome {
+    match batches.next().await {
+        Ok(Some(events)) => Outcome::Events(events),
+        Ok(None) => Outcome::End,
+        Err(e) => Outcome::Err(e),
     }
 }
 
@@ -84,7 +38,9 @@ impl Shared {
 /// thread, and the state is behind the mutex.
 #[pyclass(frozen, module = "portkey_ai._native")]
 pub struct NativeStream {
-    shared: Arc<Shared>,
+    /// The stream, read a batch at a time (`portkey::batches`: one crossing carries every
+    /// event already received).
+    shared: Arc<SharedBatches>,
     /// The process that opened it (see the module docs on fork safety).
     pid: u32,
     status: u16,
@@ -96,11 +52,7 @@ impl NativeStream {
         let status = stream.status();
         let headers = stream.headers().to_vec();
         NativeStream {
-            shared: Arc::new(Shared {
-                stream: Mutex::new(Batches::new(stream)),
-                closed: AtomicBool::new(false),
-                closing: Notify::new(),
-            }),
+            shared: Arc::new(SharedBatches::new(stream)),
             pid: std::process::id(),
             status,
             headers,
@@ -145,9 +97,9 @@ impl NativeStream {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 let rt = runtime::get();
                 if signals {
-                    rt.block_on(interruptible(shared.next()))
+                    rt.block_on(interruptible(read(&shared)))
                 } else {
-                    Ok(rt.block_on(shared.next()))
+                    Ok(rt.block_on(read(&shared)))
                 }
             }))
             .unwrap_or_else(|payload| Ok(Outcome::Panic(panic_message(payload))))
@@ -166,7 +118,7 @@ impl NativeStream {
                 std::mem::forget(shared);
                 return NativeStream::forked_error();
             }
-            shared.next().await
+            read(&shared).await
         };
         bridge::future_into_py(py, CatchPanic(Box::pin(future)))
     }
@@ -182,13 +134,7 @@ impl NativeStream {
     /// Whether `close()` was called or the stream ended.
     #[getter]
     fn closed(&self) -> bool {
-        self.shared.closed.load(Ordering::Acquire)
-            || self
-                .shared
-                .stream
-                .try_lock()
-                .map(|batches| batches.is_closed())
-                .unwrap_or(false)
+        self.shared.is_closed()
     }
 
     /// The HTTP status of the answer (2xx).

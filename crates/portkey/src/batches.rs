@@ -6,7 +6,10 @@
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
+
+use tokio::sync::{Mutex, Notify};
 
 use crate::error::{Error, Result};
 use crate::stream::EventStream;
@@ -81,6 +84,75 @@ impl Batches {
     /// Whether nothing more can be read: closed, ended, or failed with the failure delivered.
     pub fn is_closed(&self) -> bool {
         self.stream.is_none() && self.failed.is_none()
+    }
+}
+
+/// `Batches` as the bindings' stream objects hold them: read by one task at a time (a read
+/// holds the lock across its await), closed from any thread without waiting. `close()` wakes
+/// a read in flight, which then ends as the end of the stream.
+#[derive(Debug)]
+pub struct SharedBatches {
+    reader: Mutex<Batches>,
+    closed: AtomicBool,
+    closing: Notify,
+}
+
+impl SharedBatches {
+    pub fn new(stream: EventStream) -> Self {
+        SharedBatches {
+            reader: Mutex::new(Batches::new(stream)),
+            closed: AtomicBool::new(false),
+            closing: Notify::new(),
+        }
+    }
+
+    /// The next events' data (at least one), `Ok(None)` at the end or once closed, or the
+    /// failure; see `Batches::next`.
+    pub async fn next(&self) -> Result<Option<Vec<String>>> {
+        // Created before the flag is read, so a `close()` in between is not missed.
+        let mut closing = pin!(self.closing.notified());
+        closing.as_mut().enable();
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let mut reader = self.reader.lock().await;
+        let read = if self.closed.load(Ordering::Acquire) {
+            None
+        } else {
+            tokio::select! {
+                biased;
+                () = &mut closing => None,
+                read = reader.next() => Some(read),
+            }
+        };
+        // Closed before or during the read: the stream ends now (`close`'s `try_lock` could
+        // not drop it while the read held the lock).
+        if self.closed.load(Ordering::Acquire) {
+            reader.close();
+            return Ok(None);
+        }
+        read.unwrap_or(Ok(None))
+    }
+
+    /// Closes the stream (its connection); idempotent, never waits.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.closing.notify_waiters();
+        // When a read holds the lock, it sees the flag and drops the stream itself.
+        if let Ok(mut reader) = self.reader.try_lock() {
+            reader.close();
+        }
+    }
+
+    /// Whether `close()` was called or the stream ended (as far as can be told without
+    /// waiting for a read in flight).
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+            || self
+                .reader
+                .try_lock()
+                .map(|reader| reader.is_closed())
+                .unwrap_or(false)
     }
 }
 
@@ -169,6 +241,28 @@ mod tests {
         assert!(matches!(b.next().await, Err(Error::Connection { .. })));
         assert!(b.is_closed());
         assert!(b.next().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_close_from_elsewhere_ends_a_read_in_flight() {
+        // A body that never sends anything: the read waits until `close` wakes it.
+        let body: BodyStream = Box::pin(futures::stream::pending());
+        let shared = std::sync::Arc::new(SharedBatches::new(EventStream::new(
+            200,
+            vec![],
+            body,
+            Duration::from_secs(60),
+        )));
+        let reading = tokio::spawn({
+            let shared = shared.clone();
+            async move { shared.next().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!shared.is_closed());
+        shared.close();
+        assert!(reading.await.unwrap().unwrap().is_none());
+        assert!(shared.is_closed());
+        assert!(shared.next().await.unwrap().is_none());
     }
 
     #[tokio::test]
