@@ -20,7 +20,7 @@ const MALFORMED = [
   '{"a": 01}', '{"a": 1.}', '{"a": .5}', '{"a": +1}', '{"a": 1e}', '{"a": -}', '{"a": 1-2}',
   '{"a": "tab\there"}', '{"a": "x\\q"}', '{"a": "\\u12"}', '{"a": "open', '{"a": [1,]}',
   '{"a": 1,}', '{"a" 1}', '{1: 2}', '{"a": tru}', '{"a": nul', '{} {}', '{"a": 1]',
-  '{"a": NaN}', '{"a": Infinity}',
+  '{"a": NaN}', '{"a": Infinity}', '{"a": "ends in a backslash\\',
 ];
 
 test('a malformed 2xx body is an APIResponseValidationError the core names', async () => {

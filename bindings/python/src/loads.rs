@@ -289,32 +289,10 @@ impl<'a, 'py> Parser<'a, 'py> {
         }
     }
 
-    /// Moves to the next `"`, `\` or control character (or the end), eight bytes at a time.
-    /// In each word the lowest flagged byte is a real match: a false flag needs a borrow,
-    /// which only a real match below it starts.
+    /// Moves to the next `"`, `\` or control character (or the end).
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let slash = w ^ (ONES * u64::from(b'\\'));
-            let found = ((quote.wrapping_sub(ONES) & !quote)
-                | (slash.wrapping_sub(ONES) & !slash)
-                | (w.wrapping_sub(ONES * 0x20) & !w))
-                & HIGH;
-            if found != 0 {
-                self.i += (found.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.i += 8;
-        }
-        while let Some(&c) = self.b.get(self.i) {
-            if matches!(c, b'"' | b'\\' | 0..=0x1f) {
-                return;
-            }
-            self.i += 1;
-        }
+        // `get`: after a trailing backslash `i` may be one past the end.
+        self.i += self.b.get(self.i..).map_or(0, portkey::plain_len);
     }
 
     /// A string with escapes. As `json.loads`: a `\u` high surrogate followed by a `\u` low

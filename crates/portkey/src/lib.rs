@@ -41,6 +41,6 @@ pub use request::{prepare, Params, Prepared};
 /// The request builders (`CreateApiKey`, `ListAdminUsers`, ...), their enums and the resource
 /// handles (`ApiKeys`, `AdminUsers`, ...).
 pub use resources::*;
-pub use response::RawResponse;
+pub use response::{plain_len, RawResponse};
 pub use sse::Event;
 pub use stream::{EventStream, TypedStream};

@@ -252,6 +252,38 @@ fn well_formed(body: &[u8]) -> bool {
     }
 }
 
+/// How many bytes of `text` come before its first `"`, `\` or control character (all of them
+/// if it has none): the plain run of a JSON string, which every JSON reader here skips (the
+/// core's checks, the Python binding's parser). Eight bytes at a time: in each word the lowest
+/// flagged byte is a real match, since a false flag needs a borrow, which only a real match
+/// below it starts.
+#[inline]
+pub fn plain_len(text: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = text.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        let special = ((quote.wrapping_sub(ONES) & !quote)
+            | (slash.wrapping_sub(ONES) & !slash)
+            | (w.wrapping_sub(ONES * 0x20) & !w))
+            & HIGH;
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while text
+        .get(i)
+        .is_some_and(|&c| !matches!(c, b'"' | b'\\' | 0..=0x1f))
+    {
+        i += 1;
+    }
+    i
+}
+
 /// A position in a body for `well_formed`; `peek` reads 0 past the end (0 is never valid
 /// where a token is expected, so the end needs no separate test).
 struct Scan<'a> {
@@ -314,29 +346,10 @@ impl Scan<'_> {
         }
     }
 
-    /// Moves to the string's next `"`, `\` or control character (or the end), eight bytes
-    /// at a time. In each word, the lowest flagged byte is a real match: a false flag needs
-    /// a borrow, and only a real match below it starts one.
+    /// Moves to the string's next `"`, `\` or control character (or the end).
     fn skip_plain(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        while let Some(chunk) = self.b.get(self.i..self.i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let slash = w ^ (ONES * u64::from(b'\\'));
-            let special = ((quote.wrapping_sub(ONES) & !quote)
-                | (slash.wrapping_sub(ONES) & !slash)
-                | (w.wrapping_sub(ONES * 0x20) & !w))
-                & HIGH;
-            if special != 0 {
-                self.i += (special.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.i += 8;
-        }
-        while !matches!(self.peek(), b'"' | b'\\' | 0..=0x1f) {
-            self.i += 1;
-        }
+        // `get`: after a trailing backslash `i` may be one past the end.
+        self.i += self.b.get(self.i..).map_or(0, plain_len);
     }
 
     fn digits(&mut self) -> bool {
@@ -592,6 +605,13 @@ mod tests {
                 );
             }
         }
+        // A body ending in a backslash inside a string is refused, not a panic.
+        for body in [&b"[\"\\"[..], b"[\"abcdefgh\\", b"{\"a\":\"\\"] {
+            assert!(!well_formed(body));
+            assert!(!nesting_exceeds(body, MAX_DEPTH));
+        }
+        assert_eq!(plain_len(b"abc"), 3);
+        assert_eq!(plain_len(b"abcdefghij\"k"), 10);
         // Control characters are found in every position of the eight-byte words.
         for at in 0..20 {
             let mut body = b"\"".to_vec();
